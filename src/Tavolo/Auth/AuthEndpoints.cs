@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tavolo.Platform;
+using Tavolo.Users;
+
+namespace Tavolo.Auth;
+
+public static class AuthEndpoints
+{
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/auth").WithTags("Auth").WithValidation();
+        auth.MapPost("/register", Register).RequireRateLimiting(RateLimits.PerAddress)
+            .WithSummary("Create an account (customer or owner).");
+        auth.MapPost("/login", Login).WithSummary("Exchange email and password for tokens.");
+        auth.MapPost("/refresh", Refresh).WithSummary("Spend a refresh token for a new pair (rotation).");
+        auth.MapPost("/logout", Logout).WithSummary("Revoke the session of a refresh token.");
+        auth.MapGet("/sessions", ListSessions).RequireAuthorization().WithSummary("The caller's live sessions.");
+        auth.MapDelete("/sessions/{id}", DeleteSession).RequireAuthorization().WithSummary("Revoke one of the caller's sessions.");
+
+        var wellKnown = app.MapGroup("/.well-known").WithTags("Auth");
+        wellKnown.MapGet("/jwks.json", (SigningKeys keys) => TypedResults.Ok(keys.Jwks))
+            .WithSummary("Public keys that verify Tavolo's access tokens.");
+        wellKnown.MapGet("/openid-configuration", (Tokens tokens) => TypedResults.Ok(new OpenIdConfiguration(
+                tokens.Issuer, tokens.Issuer.TrimEnd('/') + "/.well-known/jwks.json", ["token"], ["public"],
+                [SigningKeys.Algorithm], ["iss", "aud", "sub", "sid", "role", "email", "iat", "exp", "jti"])))
+            .WithSummary("Discovery document for JWT authorizers (issuer, jwks_uri, algorithms).");
+        return app;
+    }
+
+    private static async Task<Results<Created<UserView>, ProblemHttpResult>> Register(
+        RegisterRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = new User(Ids.New(), request.Email!.Trim(), request.Name!.Trim(), request.AccountType ?? Roles.Customer,
+            passwords.Hash(request.Password!), now, now);
+        if (await users.CreateAsync(user, cancellationToken) == UserWrite.EmailTaken)
+            return Problems.Conflict("An account with this email already exists.");
+        return TypedResults.Created($"/users/{user.Id}", UserView.From(user));
+    }
+
+    private static async Task<Results<Ok<TokensResponse>, ProblemHttpResult>> Login(
+        LoginRequest request, SessionService sessions, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)
+    {
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        if (throttle.RetryAfter(request.Email!, address) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem("Too many failed logins. Try again later.", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        var tokens = await sessions.LoginAsync(request.Email!, request.Password!, context.Request.Headers.UserAgent, cancellationToken);
+        if (tokens is null)
+        {
+            throttle.RecordFailure(request.Email!, address);
+            return Problems.Unauthorized("The email or password is wrong.");
+        }
+        throttle.RecordSuccess(request.Email!);
+        return TypedResults.Ok(tokens);
+    }
+
+    private static async Task<Results<Ok<TokensResponse>, ProblemHttpResult>> Refresh(
+        RefreshRequest request, SessionService sessions, CancellationToken cancellationToken) =>
+        await sessions.RefreshAsync(request.RefreshToken!, cancellationToken) is { } tokens
+            ? TypedResults.Ok(tokens)
+            : Problems.Unauthorized("The refresh token is invalid, expired or already used.");
+
+    private static async Task<NoContent> Logout(RefreshRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        await sessions.LogoutAsync(request.RefreshToken!, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<SessionList>> ListSessions(
+        ClaimsPrincipal user, ISessionStore sessions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var current = user.SessionId();
+        var live = await sessions.ListLiveAsync(user.Id(), clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return TypedResults.Ok(new SessionList(
+            live.Select(s => new SessionView(s.Id, s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.UserAgent, s.Id == current)).ToList()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSession(
+        string id, ClaimsPrincipal user, ISessionStore sessions, TimeProvider clock, CancellationToken cancellationToken) =>
+        await sessions.RevokeAsync(id, user.Id(), clock.GetUtcNow().UtcDateTime, cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("No such session.");
+}

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Tavolo.Auth;
+
+/// <summary>
+/// The one check of a bearer token, shared by the app's authentication and the API Gateway authorizer:
+/// a valid ES256 token from us (<see cref="Tokens"/>) whose session is still live, so that logout,
+/// session delete, reuse detection and user deletion take effect on the very next request.
+/// </summary>
+public sealed class Authenticator(Tokens tokens, ISessionStore sessions, TimeProvider clock)
+{
+    public async Task<ClaimsIdentity?> AuthenticateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length > 4096 || await tokens.ValidateAsync(token) is not { } identity)
+            return null;
+        var userId = identity.FindFirst("sub")?.Value;
+        var sessionId = identity.FindFirst("sid")?.Value;
+        if (userId is null || sessionId is null)
+            return null;
+        return await sessions.IsLiveAsync(sessionId, userId, clock.GetUtcNow().UtcDateTime, cancellationToken) ? identity : null;
+    }
+}
+
+/// <summary>ASP.NET Core authentication scheme "Bearer" on top of <see cref="Authenticator"/>.</summary>
+public sealed class BearerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Authenticator authenticator)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+            return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("The Authorization header is not a bearer token.");
+        var identity = await authenticator.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        return identity is null
+            ? AuthenticateResult.Fail("The token is invalid, expired or revoked.")
+            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tavolo.Platform;
+using Tavolo.Users;
+
+namespace Tavolo.Auth;
+
+/// <summary>
+/// Mints access tokens and owns the one set of rules that checks them — used by the app's bearer
+/// authentication and by the API Gateway authorizer alike: ES256 only, our issuer, our audience, our keys.
+/// </summary>
+public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, TimeProvider clock)
+{
+    private readonly AuthOptions _auth = options.Value.Auth;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
+
+    public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(_auth.AccessTokenMinutes);
+
+    public string Issuer => _auth.Issuer;
+
+    public TokenValidationParameters ValidationParameters => new()
+    {
+        ValidIssuer = _auth.Issuer,
+        ValidAudience = _auth.Audience,
+        IssuerSigningKeys = keys.All,
+        ValidAlgorithms = [SigningKeys.Algorithm],
+        ValidTypes = ["JWT"],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateIssuerSigningKey = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = "sub",
+        RoleClaimType = "role",
+        TryAllIssuerSigningKeys = false,
+        LifetimeValidator = (notBefore, expires, _, parameters) =>
+            expires is { } exp && exp > clock.GetUtcNow().UtcDateTime - parameters.ClockSkew
+            && (notBefore is not { } nbf || nbf < clock.GetUtcNow().UtcDateTime + parameters.ClockSkew),
+    };
+
+    public string CreateAccessToken(User user, string sessionId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _auth.Issuer,
+            Audience = _auth.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + AccessTokenLifetime,
+            SigningCredentials = keys.Current,
+            TokenType = "JWT",
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = user.Id,
+                ["sid"] = sessionId,
+                ["role"] = user.Role,
+                ["email"] = user.Email,
+                ["jti"] = Ids.New(),
+            },
+        });
+    }
+
+    /// <summary>Validates a bearer token's signature and claims (not yet its session: see <see cref="SessionService"/>).</summary>
+    public async Task<ClaimsIdentity?> ValidateAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
+        return result.IsValid ? result.ClaimsIdentity : null;
+    }
+}
+
+/// <summary>Who is calling, read from the validated token.</summary>
+public static class CurrentUser
+{
+    public static string Id(this ClaimsPrincipal user) =>
+        user.FindFirstValue("sub") ?? throw new InvalidOperationException("The route is not authenticated.");
+
+    public static string SessionId(this ClaimsPrincipal user) =>
+        user.FindFirstValue("sid") ?? throw new InvalidOperationException("The route is not authenticated.");
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
+}

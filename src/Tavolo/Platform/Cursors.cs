@@ -1,0 +1,59 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tavolo.Platform;
+
+/// <summary>
+/// Opaque, tamper-evident paging cursors: the position in a list plus an HMAC over the list's scope
+/// (its name and filters) and the position. A forged cursor, or one from another list or filter, is refused.
+/// </summary>
+public sealed class Cursors(ServerSecret secret)
+{
+    private readonly byte[] _key = secret.DeriveKey("tavolo/cursor/v1");
+
+    public string Encode(string scope, string position)
+    {
+        var payload = Encoding.UTF8.GetBytes(position);
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(scope, payload));
+    }
+
+    /// <summary>The position, or null when the cursor was not made by this server for this scope.</summary>
+    public string? Decode(string scope, string cursor)
+    {
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || cursor.Length > 1024)
+            return null;
+        try
+        {
+            var payload = Base64Url.DecodeFromChars(cursor.AsSpan(0, dot));
+            var signature = Base64Url.DecodeFromChars(cursor.AsSpan(dot + 1));
+            return CryptographicOperations.FixedTimeEquals(signature, Sign(scope, payload))
+                ? Encoding.UTF8.GetString(payload)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private byte[] Sign(string scope, byte[] payload)
+    {
+        var scoped = Encoding.UTF8.GetBytes(scope + "\n").Concat(payload).ToArray();
+        return HMACSHA256.HashData(_key, scoped)[..16];
+    }
+}
+
+/// <summary><c>?limit=</c> and <c>?cursor=</c> of every list.</summary>
+public record struct PageRequest(int Limit, string? Cursor)
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public static void Validate(int? limit, ValidationErrors errors) =>
+        errors.Range("limit", limit, 1, MaxLimit, required: false);
+}
+
+/// <summary>One page of a list.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

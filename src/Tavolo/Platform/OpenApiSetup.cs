@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Tavolo.Platform;
+
+/// <summary>The OpenAPI document at <c>/openapi/v1.json</c>: generated from the routes, plus the bearer scheme and error codes.</summary>
+public static class OpenApiSetup
+{
+    public static IServiceCollection AddTavoloOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Tavolo API",
+                    Version = "v1",
+                    Description = "Auth and sessions, users, waitlists, orders and promo codes. Errors are RFC 9457 problem details.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An access token from POST /auth/login or /auth/refresh.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement
+                    {
+                        [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [],
+                    });
+                    operation.Responses ??= [];
+                    operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, invalid, expired or revoked token." });
+                    operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Authenticated, but the role may not do this." });
+                }
+                return Task.CompletedTask;
+            });
+        });
+
+    /// <summary><c>/docs</c>: the interactive reference (Scalar) over the same document.</summary>
+    public static IEndpointRouteBuilder MapTavoloDocs(this IEndpointRouteBuilder app)
+    {
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Tavolo API"));
+        return app;
+    }
+}

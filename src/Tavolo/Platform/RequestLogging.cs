@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Security.Claims;
+
+namespace Tavolo.Platform;
+
+/// <summary>
+/// Gives every request an id (the caller's <c>X-Request-Id</c> when it is sane), echoes it, opens a log
+/// scope with the request id and trace id, and writes one access-log line per request.
+/// </summary>
+public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
+{
+    public const string Header = "X-Request-Id";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = context.Request.Headers[Header].ToString();
+        if (!IsSane(requestId))
+            requestId = Ids.New();
+        context.TraceIdentifier = requestId;
+        context.Response.Headers[Header] = requestId;
+
+        using var _ = logger.BeginScope(new LogScope(("requestId", requestId), ("traceId", Activity.Current?.TraceId.ToString())));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.User.FindFirstValue("sub"));
+            }
+        }
+    }
+
+    /// <summary>After authentication: adds the user id to the log scope of everything the handler logs.</summary>
+    public static async Task AddUserScope(HttpContext context, RequestDelegate next)
+    {
+        var userId = context.User.FindFirstValue("sub");
+        if (userId is null)
+        {
+            await next(context);
+            return;
+        }
+        var logger = context.RequestServices.GetRequiredService<ILogger<RequestLogging>>();
+        using var _ = logger.BeginScope(new LogScope(("userId", userId)));
+        await next(context);
+    }
+
+    private static bool IsSane(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} {Status} in {ElapsedMs:0.0} ms (user {UserId})")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int status, double elapsedMs, string? userId);
+}
+
+/// <summary>A log scope of named values: JSON console writes them as properties, text loggers as "name:value".</summary>
+internal sealed class LogScope(params (string Name, object? Value)[] values) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public int Count => values.Length;
+
+    public KeyValuePair<string, object?> this[int index] => new(values[index].Name, values[index].Value);
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        for (var i = 0; i < values.Length; i++)
+            yield return this[i];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => string.Join(", ", values.Select(v => $"{v.Name}:{v.Value}"));
+}

@@ -1,0 +1,74 @@
+namespace Tavolo.Platform;
+
+/// <summary>The <c>Tavolo</c> configuration section (environment: <c>Tavolo__X__Y</c>).</summary>
+public sealed class TavoloOptions
+{
+    public const string Section = "Tavolo";
+
+    /// <summary><c>sqlite</c> | <c>dynamodb</c>.</summary>
+    public string Storage { get; set; } = "sqlite";
+
+    /// <summary><c>sqlite</c> | <c>sqs</c>.</summary>
+    public string Queue { get; set; } = "sqlite";
+
+    /// <summary><c>local</c> | <c>lambda</c>.</summary>
+    public string Hosting { get; set; } = "local";
+
+    /// <summary>Comma-separated modules this process serves; empty means all.</summary>
+    public string? Modules { get; set; }
+
+    public SqliteOptions Sqlite { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    public bool Serves(string module) =>
+        string.IsNullOrWhiteSpace(Modules)
+        || Modules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Contains(module, StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class SqliteOptions
+{
+    public string Path { get; set; } = "data/tavolo.db";
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>The <c>iss</c> of every token and the base of <c>jwks_uri</c>: set it to the public URL.</summary>
+    public string Issuer { get; set; } = "http://localhost:5080";
+
+    public string Audience { get; set; } = "tavolo-api";
+
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>Where the signing keys live; created on first run. Empty: beside the database.</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>PBKDF2-HMAC-SHA512 iterations for new hashes (OWASP 2023: 210,000).</summary>
+    public int PasswordIterations { get; set; } = 210_000;
+
+    public int LoginMaxFailuresPerAccount { get; set; } = 5;
+
+    public int LoginMaxFailuresPerAddress { get; set; } = 20;
+
+    public int LoginLockoutMinutes { get; set; } = 15;
+}
+
+public sealed class BootstrapOptions
+{
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per minute per client address on each rate-limited public route.</summary>
+    public int PerAddressPerMinute { get; set; } = 30;
+}

@@ -1,0 +1,85 @@
+namespace Tavolo.Platform;
+
+/// <summary>A request body that checks itself; <see cref="ValidationFilter"/> runs it before the handler.</summary>
+public interface IValidatable
+{
+    void Validate(ValidationErrors errors);
+}
+
+/// <summary>Field-level errors keyed by the JSON name of the field.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+            _errors[field] = list = [];
+        list.Add(message);
+    }
+
+    /// <summary>Checks a required string with a length range; returns the trimmed value when valid.</summary>
+    public string? Text(string field, string? value, int min, int max, bool required = true)
+    {
+        if (value is null)
+        {
+            if (required) Add(field, "Required.");
+            return null;
+        }
+        var trimmed = value.Trim();
+        if (trimmed.Length < min || trimmed.Length > max)
+            Add(field, min == max ? $"Must be {min} characters." : $"Must be {min} to {max} characters.");
+        return trimmed;
+    }
+
+    public void Range(string field, long? value, long min, long max, bool required = true)
+    {
+        if (value is null)
+        {
+            if (required) Add(field, "Required.");
+        }
+        else if (value < min || value > max)
+        {
+            Add(field, $"Must be between {min} and {max}.");
+        }
+    }
+
+    public void OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = true)
+    {
+        if (value is null)
+        {
+            if (required) Add(field, "Required.");
+        }
+        else if (!allowed.Contains(value))
+        {
+            Add(field, $"Must be one of: {string.Join(", ", allowed)}.");
+        }
+    }
+
+    public Dictionary<string, string[]> ToDictionary() =>
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+}
+
+/// <summary>Runs <see cref="IValidatable.Validate"/> on every validatable argument; a failure is a 400 problem.</summary>
+public sealed class ValidationFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var errors = new ValidationErrors();
+        foreach (var argument in context.Arguments)
+        {
+            if (argument is IValidatable validatable)
+                validatable.Validate(errors);
+        }
+        return errors.IsEmpty ? await next(context) : Problems.Validation(errors);
+    }
+}
+
+public static class ValidationExtensions
+{
+    /// <summary>Validate every body and query object on this group's routes, and say so in OpenAPI.</summary>
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, ValidationFilter>().ProducesValidationProblem();
+}

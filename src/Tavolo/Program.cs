@@ -1,0 +1,57 @@
+using Tavolo.Auth;
+using Tavolo.Platform;
+using Tavolo.Storage;
+using Tavolo.Users;
+
+// Content root = the build output, so appsettings.json is found wherever the process is started from.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
+builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(TavoloOptions.Section));
+
+// Hosting: Kestrel (on :5080 from appsettings.json unless ASPNETCORE_URLS/--urls say otherwise); 64 KiB bodies; JSON log lines.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+builder.Logging.ClearProviders().AddJsonConsole(json =>
+{
+    json.IncludeScopes = true;
+    json.UseUtcTimestamp = true;
+    json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+});
+
+// Cross-cutting: problem details, validation, time, ids, cursors, rate limits, OpenAPI, health.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddTavoloProblems();
+builder.Services.AddSingleton<ServerSecret>();
+builder.Services.AddSingleton<Cursors>();
+builder.Services.AddTavoloRateLimits(options);
+builder.Services.AddTavoloOpenApi();
+builder.Services.AddHealthChecks();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(HealthJson.Default));
+
+// Storage adapters, then the modules.
+builder.Services.AddStorage(options);
+builder.Services.AddAuth();
+builder.Services.AddUsers();
+
+var app = builder.Build();
+
+await app.Services.PrepareStorageAsync();
+await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationToken.None);
+
+app.UseMiddleware<RequestLogging>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.Use(RequestLogging.AddUserScope);
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapHealth();
+app.MapOpenApi();
+app.MapTavoloDocs();
+if (options.Serves("auth")) app.MapAuth();
+if (options.Serves("users")) app.MapUsers();
+
+await app.RunAsync();
+
+/// <summary>The app's entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+using Tavolo.Users;
+
+namespace Tavolo.Storage.Sqlite;
+
+public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
+{
+    private const string Columns = "id, email, name, role, password_hash, created_at, updated_at";
+
+    public async Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(
+                $"INSERT INTO users ({Columns}, email_normalized) VALUES ($id, $email, $name, $role, $hash, $created, $updated, $normalized);",
+                cancellationToken, Parameters(user));
+            return UserWrite.Done;
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            return UserWrite.EmailTaken;
+        }
+    }
+
+    public Task<User?> FindAsync(string id, CancellationToken cancellationToken) =>
+        FindOneAsync($"SELECT {Columns} FROM users WHERE id = $id;", ("$id", id), cancellationToken);
+
+    public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        FindOneAsync($"SELECT {Columns} FROM users WHERE email_normalized = $email;", ("$email", Normalize(email)), cancellationToken);
+
+    public async Task<IReadOnlyList<User>> ListAsync(string? role, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"""
+            SELECT {Columns} FROM users
+            WHERE ($role IS NULL OR role = $role) AND ($after IS NULL OR id > $after)
+            ORDER BY id LIMIT $limit;
+            """,
+            Read, cancellationToken, ("$role", role), ("$after", afterId), ("$limit", limit));
+    }
+
+    public async Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            var changed = await connection.ExecuteAsync(
+                """
+                UPDATE users SET email = $email, email_normalized = $normalized, name = $name, role = $role,
+                    password_hash = $hash, updated_at = $updated
+                WHERE id = $id AND updated_at = $expected;
+                """,
+                cancellationToken, [.. Parameters(user), ("$expected", Sql.Time(expectedUpdatedAt))]);
+            if (changed == 1)
+                return UserWrite.Done;
+            return await FindAsync(user.Id, cancellationToken) is null ? UserWrite.NotFound : UserWrite.Conflict;
+        }
+        catch (SqliteException e) when (e.IsUniqueViolation())
+        {
+            return UserWrite.EmailTaken;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1;
+    }
+
+    public async Task<bool> AnyWithRoleAsync(string role, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ScalarAsync("SELECT 1 FROM users WHERE role = $role LIMIT 1;", cancellationToken, ("$role", role)) is not null;
+    }
+
+    private async Task<User?> FindOneAsync(string sql, (string, object?) parameter, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(sql, Read, cancellationToken, parameter);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static (string, object?)[] Parameters(User user) =>
+    [
+        ("$id", user.Id), ("$email", user.Email), ("$normalized", Normalize(user.Email)), ("$name", user.Name),
+        ("$role", user.Role), ("$hash", user.PasswordHash), ("$created", Sql.Time(user.CreatedAt)), ("$updated", Sql.Time(user.UpdatedAt)),
+    ];
+
+    private static string Normalize(string email) => email.Trim().ToUpperInvariant();
+
+    private static User Read(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetTime(5), r.GetTime(6));
+}

@@ -1,0 +1,33 @@
+using Tavolo.Auth;
+using Tavolo.Platform;
+using Tavolo.Storage.Sqlite;
+using Tavolo.Users;
+
+namespace Tavolo.Storage;
+
+/// <summary>Picks the adapter behind each port from configuration (<c>Tavolo__Storage</c>, ...).</summary>
+public static class StorageSetup
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, TavoloOptions options)
+    {
+        switch (options.Storage.ToLowerInvariant())
+        {
+            case "sqlite":
+                services.AddSingleton<SqliteDatabase>();
+                services.AddSingleton<IUserStore, SqliteUserStore>();
+                services.AddSingleton<ISessionStore, SqliteSessionStore>();
+                services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
+                break;
+            default:
+                throw new InvalidOperationException($"Tavolo__Storage '{options.Storage}' is not supported here; use 'sqlite'.");
+        }
+        return services;
+    }
+
+    /// <summary>Start-up work that must finish before the first request: schema migrations.</summary>
+    public static async Task PrepareStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<SqliteDatabase>() is { } sqlite)
+            await sqlite.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tavolo.Auth;
+using Tavolo.Platform;
+
+namespace Tavolo.Users;
+
+public static class UserEndpoints
+{
+    public static IServiceCollection AddUsers(this IServiceCollection services)
+    {
+        services.AddSingleton<AdminBootstrap>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(UsersJson.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/users").WithTags("Users").RequireAuthorization().WithValidation();
+        users.MapGet("/me", Me).WithSummary("The caller.");
+        users.MapGet("/", List).RequireAuthorization(Roles.Admin).WithSummary("All users, a page at a time (admin).");
+        users.MapPost("/", Create).RequireAuthorization(Roles.Admin).WithSummary("Create a user with any role (admin).");
+        users.MapGet("/{id}", Get).WithSummary("A user: yourself, or anyone for an admin.");
+        users.MapPut("/{id}", Update).WithSummary("Change name, email, password; role only for an admin.");
+        users.MapDelete("/{id}", Delete).WithSummary("Delete a user and revoke all of its sessions.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<UserView>, ProblemHttpResult>> Me(
+        ClaimsPrincipal caller, IUserStore users, CancellationToken cancellationToken) =>
+        await users.FindAsync(caller.Id(), cancellationToken) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound();
+
+    private static async Task<Results<Ok<Page<UserView>>, ValidationProblem>> List(
+        [AsParameters] UserListQuery query, IUserStore users, Cursors cursors, CancellationToken cancellationToken)
+    {
+        var scope = "users|" + query.Role;
+        string? after = null;
+        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
+            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        var limit = query.Limit ?? PageRequest.DefaultLimit;
+        var rows = await users.ListAsync(query.Role, after, limit + 1, cancellationToken);
+        var page = rows.Take(limit).Select(UserView.From).ToList();
+        var next = rows.Count > limit ? cursors.Encode(scope, page[^1].Id) : null;
+        return TypedResults.Ok(new Page<UserView>(page, next));
+    }
+
+    private static async Task<Results<Created<UserView>, ProblemHttpResult>> Create(
+        CreateUserRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = new User(Ids.New(), request.Email!.Trim(), request.Name!.Trim(), request.Role!, passwords.Hash(request.Password!), now, now);
+        if (await users.CreateAsync(user, cancellationToken) == UserWrite.EmailTaken)
+            return Problems.Conflict("An account with this email already exists.");
+        return TypedResults.Created($"/users/{user.Id}", UserView.From(user));
+    }
+
+    private static async Task<Results<Ok<UserView>, ProblemHttpResult>> Get(
+        string id, ClaimsPrincipal caller, IUserStore users, CancellationToken cancellationToken) =>
+        await FindVisibleAsync(id, caller, users, cancellationToken) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound();
+
+    private static async Task<Results<Ok<UserView>, ProblemHttpResult>> Update(
+        string id, UpdateUserRequest request, ClaimsPrincipal caller, IUserStore users, ISessionStore sessions,
+        Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await FindVisibleAsync(id, caller, users, cancellationToken) is not { } user)
+            return Problems.NotFound();
+        if (request.Role is not null && !caller.IsAdmin())
+            return Problems.Forbidden("Only an admin may change a role.");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var updated = user with
+        {
+            Name = request.Name?.Trim() ?? user.Name,
+            Email = request.Email?.Trim() ?? user.Email,
+            Role = request.Role ?? user.Role,
+            PasswordHash = request.Password is null ? user.PasswordHash : passwords.Hash(request.Password),
+            UpdatedAt = now > user.UpdatedAt ? now : user.UpdatedAt.AddTicks(1),
+        };
+        switch (await users.UpdateAsync(updated, user.UpdatedAt, cancellationToken))
+        {
+            case UserWrite.NotFound: return Problems.NotFound();
+            case UserWrite.EmailTaken: return Problems.Conflict("An account with this email already exists.");
+            case UserWrite.Conflict: return Problems.Conflict("The user was changed by another request; read it again and retry.");
+        }
+
+        // A new role must not ride on old tokens; a new password ends every other sign-in.
+        if (updated.Role != user.Role)
+            await sessions.RevokeAllAsync(user.Id, exceptSessionId: null, now, cancellationToken);
+        else if (request.Password is not null)
+            await sessions.RevokeAllAsync(user.Id, caller.Id() == user.Id ? caller.SessionId() : null, now, cancellationToken);
+        return TypedResults.Ok(UserView.From(updated));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, ClaimsPrincipal caller, IUserStore users, ISessionStore sessions, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await FindVisibleAsync(id, caller, users, cancellationToken) is not { } user)
+            return Problems.NotFound();
+        // Sessions first: a crash in between leaves a signed-out user, never a deleted user still signed in.
+        await sessions.RevokeAllAsync(user.Id, exceptSessionId: null, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return await users.DeleteAsync(user.Id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound();
+    }
+
+    /// <summary>The user, if the caller may see it (itself, or anyone for an admin); otherwise null, answered as 404.</summary>
+    private static async Task<User?> FindVisibleAsync(string id, ClaimsPrincipal caller, IUserStore users, CancellationToken cancellationToken) =>
+        caller.Id() == id || caller.IsAdmin() ? await users.FindAsync(id, cancellationToken) : null;
+}
