@@ -8,8 +8,10 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
 builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(TavoloOptions.Section));
 
-// Hosting: Kestrel (on :5080 from appsettings.json unless ASPNETCORE_URLS/--urls say otherwise); 64 KiB bodies; JSON log lines.
+// Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies; JSON log lines.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://localhost:5080");
 builder.Logging.ClearProviders().AddJsonConsole(json =>
 {
     json.IncludeScopes = true;

@@ -11,12 +11,16 @@ public static class AuthEndpoints
     {
         var auth = app.MapGroup("/auth").WithTags("Auth").WithValidation();
         auth.MapPost("/register", Register).RequireRateLimiting(RateLimits.PerAddress)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Create an account (customer or owner).");
-        auth.MapPost("/login", Login).WithSummary("Exchange email and password for tokens.");
-        auth.MapPost("/refresh", Refresh).WithSummary("Spend a refresh token for a new pair (rotation).");
+        auth.MapPost("/login", Login)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Exchange email and password for tokens.");
+        auth.MapPost("/refresh", Refresh).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Spend a refresh token for a new pair (rotation).");
         auth.MapPost("/logout", Logout).WithSummary("Revoke the session of a refresh token.");
         auth.MapGet("/sessions", ListSessions).RequireAuthorization().WithSummary("The caller's live sessions.");
-        auth.MapDelete("/sessions/{id}", DeleteSession).RequireAuthorization().WithSummary("Revoke one of the caller's sessions.");
+        auth.MapDelete("/sessions/{id}", DeleteSession).RequireAuthorization().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Revoke one of the caller's sessions.");
 
         var wellKnown = app.MapGroup("/.well-known").WithTags("Auth");
         wellKnown.MapGet("/jwks.json", (SigningKeys keys) => TypedResults.Ok(keys.Jwks))

@@ -45,14 +45,19 @@ public sealed class Cursors(ServerSecret secret)
     }
 }
 
-/// <summary><c>?limit=</c> and <c>?cursor=</c> of every list.</summary>
-public record struct PageRequest(int Limit, string? Cursor)
+/// <summary><c>?limit=</c> of every list (bound as text, so that "abc" gets a field error like any other bad value).</summary>
+public static class PageLimit
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
+    public const int Default = 20;
+    public const int Max = 100;
 
-    public static void Validate(int? limit, ValidationErrors errors) =>
-        errors.Range("limit", limit, 1, MaxLimit, required: false);
+    public static void Validate(string? limit, ValidationErrors errors)
+    {
+        if (limit is not null && !(int.TryParse(limit, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= Max))
+            errors.Add("limit", $"Must be a whole number from 1 to {Max}.");
+    }
+
+    public static int Parse(string? limit) => limit is null ? Default : int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>One page of a list.</summary>

@@ -19,10 +19,10 @@ public static class UserEndpoints
         var users = app.MapGroup("/users").WithTags("Users").RequireAuthorization().WithValidation();
         users.MapGet("/me", Me).WithSummary("The caller.");
         users.MapGet("/", List).RequireAuthorization(Roles.Admin).WithSummary("All users, a page at a time (admin).");
-        users.MapPost("/", Create).RequireAuthorization(Roles.Admin).WithSummary("Create a user with any role (admin).");
-        users.MapGet("/{id}", Get).WithSummary("A user: yourself, or anyone for an admin.");
-        users.MapPut("/{id}", Update).WithSummary("Change name, email, password; role only for an admin.");
-        users.MapDelete("/{id}", Delete).WithSummary("Delete a user and revoke all of its sessions.");
+        users.MapPost("/", Create).RequireAuthorization(Roles.Admin).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Create a user with any role (admin).");
+        users.MapGet("/{id}", Get).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A user: yourself, or anyone for an admin.");
+        users.MapPut("/{id}", Update).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Change name, email, password; role only for an admin.");
+        users.MapDelete("/{id}", Delete).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Delete a user and revoke all of its sessions.");
         return app;
     }
 
@@ -37,7 +37,7 @@ public static class UserEndpoints
         string? after = null;
         if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
             return Problems.Validation("cursor", "The cursor is not valid for this list.");
-        var limit = query.Limit ?? PageRequest.DefaultLimit;
+        var limit = PageLimit.Parse(query.Limit);
         var rows = await users.ListAsync(query.Role, after, limit + 1, cancellationToken);
         var page = rows.Take(limit).Select(UserView.From).ToList();
         var next = rows.Count > limit ? cursors.Encode(scope, page[^1].Id) : null;

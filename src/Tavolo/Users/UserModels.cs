@@ -41,14 +41,15 @@ public sealed record UserListQuery : IValidatable
 {
     public string? Role { get; init; }
 
-    public int? Limit { get; init; }
+    /// <summary>1–100, default 20.</summary>
+    public string? Limit { get; init; }
 
     public string? Cursor { get; init; }
 
     public void Validate(ValidationErrors errors)
     {
         errors.OneOf("role", Role, Roles.All, required: false);
-        PageRequest.Validate(Limit, errors);
+        PageLimit.Validate(Limit, errors);
     }
 }
 
