@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Tavolo.Auth;
+using Tavolo.Platform;
+using Tavolo.Storage.Sqlite;
+using Tavolo.Users;
+
+namespace Tavolo.Tests.Contracts;
+
+/// <summary>A fresh, migrated SQLite file per test class.</summary>
+public sealed class SqliteFixture : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tavolo-contract-").FullName;
+
+    public SqliteDatabase Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new TavoloOptions();
+        options.Sqlite.Path = Path.Combine(_directory, "contract.db");
+        Database = new SqliteDatabase(Options.Create(options));
+        await Database.MigrateAsync();
+        await Database.MigrateAsync(); // idempotent
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class SqliteUserStoreTests(SqliteFixture sqlite) : UserStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override IUserStore Store { get; } = new SqliteUserStore(sqlite.Database);
+}
+
+public sealed class SqliteSessionStoreTests(SqliteFixture sqlite) : SessionStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override ISessionStore Store { get; } = new SqliteSessionStore(sqlite.Database);
+}

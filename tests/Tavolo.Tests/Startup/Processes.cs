@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tavolo.Tests.Startup;
+
+/// <summary>Starts Tavolo as a separate process, the way a person or a deployment would, and times it.</summary>
+public sealed class TavoloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private TavoloProcess(Process process, string baseUrl, string workingDirectory)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        WorkingDirectory = workingDirectory;
+    }
+
+    public string BaseUrl { get; }
+
+    public string WorkingDirectory { get; }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static TavoloProcess Start(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var workingDirectory = Directory.CreateTempSubdirectory("tavolo-run-").FullName;
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        var started = new TavoloProcess(process, $"http://127.0.0.1:{port}", workingDirectory);
+        process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>Polls /health until it answers 200; returns the time from process start to that answer.</summary>
+    public async Task<TimeSpan> WaitForHealthAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+        var startedAt = _process.StartTime.ToUniversalTime();
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"Tavolo exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                var response = await client.GetAsync(BaseUrl + "/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return DateTime.UtcNow - startedAt;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"No healthy answer within {timeout}:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try { Directory.Delete(WorkingDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public static class Repository
+{
+    /// <summary>The repository root: the folder above tests/ that holds Tavolo.slnx.</summary>
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tavolo.slnx")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("Tavolo.slnx not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace Tavolo.Tests.Startup;
+
+/// <summary>
+/// Tavolo started as its users start it: the README's <c>dotnet run</c>, and the Native AOT binary.
+/// One class, so the two builds never run at once.
+/// </summary>
+public sealed class StartupTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_readme_command_starts_tavolo_on_its_embedded_defaults()
+    {
+        // README: dotnet run --project src/Tavolo  (here from a fresh folder, so data/ lands in it).
+        await using var tavolo = TavoloProcess.Start("dotnet", ["run", "--project", Path.Combine(Repository.Root, "src", "Tavolo")]);
+        var coldStart = await tavolo.WaitForHealthAsync(TimeSpan.FromMinutes(3));
+        output.WriteLine($"dotnet run: first healthy /health after {coldStart.TotalMilliseconds:0} ms (includes the up-to-date build check)");
+
+        using var client = new HttpClient { BaseAddress = new Uri(tavolo.BaseUrl) };
+        var email = TavoloApp.NewEmail();
+        var register = await client.PostAsJsonAsync("/auth/register", new { email, password = "a-long-enough-pass-7", name = "First" });
+        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+
+        // The embedded database is created under the working directory, with production password cost.
+        var database = Path.Combine(tavolo.WorkingDirectory, "data", "tavolo.db");
+        Assert.True(File.Exists(database), "data/tavolo.db was not created under the working directory");
+        Assert.True(File.Exists(Path.Combine(tavolo.WorkingDirectory, "data", "signing-keys.json")));
+        await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT password_hash FROM users";
+        Assert.StartsWith("pbkdf2-sha512$210000$", (string)(await command.ExecuteScalarAsync())!, StringComparison.Ordinal);
+        await using var journal = connection.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string)(await journal.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task The_native_aot_binary_publishes_and_serves_health()
+    {
+        var publishDir = Directory.CreateTempSubdirectory("tavolo-aot-").FullName;
+        try
+        {
+            var publish = await RunAsync("dotnet",
+                ["publish", Path.Combine(Repository.Root, "src", "Tavolo"), "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", publishDir],
+                TimeSpan.FromMinutes(10));
+            Assert.True(publish.ExitCode == 0, "AOT publish failed (needs clang and zlib1g-dev):\n" + publish.Output);
+
+            await using var tavolo = TavoloProcess.Start(Path.Combine(publishDir, "Tavolo"), []);
+            var coldStart = await tavolo.WaitForHealthAsync(TimeSpan.FromSeconds(30));
+            output.WriteLine($"Native AOT: first healthy /health after {coldStart.TotalMilliseconds:0} ms");
+
+            using var client = new HttpClient { BaseAddress = new Uri(tavolo.BaseUrl) };
+            var email = TavoloApp.NewEmail();
+            var register = await client.PostAsJsonAsync("/auth/register", new { email, password = "a-long-enough-pass-7", name = "Aot" });
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+            var login = await client.PostAsJsonAsync("/auth/login", new { email, password = "a-long-enough-pass-7" });
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var bad = await client.PostAsync("/auth/login", HttpAssertions.Json("{\"email\": 1}"));
+            await bad.AssertFieldErrorAsync("email");
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(publishDir, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
