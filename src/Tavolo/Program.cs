@@ -50,6 +50,8 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapOpenApi();
 app.MapTavoloDocs();
+if (app.Configuration["Tavolo:Bench"] == "true")
+    app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Cold start: exec -> first 200 from /health, for the JIT build (framework-dependent, Release) and the
+# Native AOT binary, each on a fresh data folder (first run: schema, keys) and on an existing one.
+# usage: bench/coldstart.sh [runs, default 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+runs=${1:-5}
+
+dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
+dotnet publish src/Tavolo -c Release -r linux-x64 -p:PublishAot=true -o bench/out/aot -v quiet -nologo > /dev/null
+
+now_ms() { date +%s%3N; }
+measure() { # label, command... ; prints the median of $runs cold starts in ms
+  local label=$1; shift
+  local times=()
+  for _ in $(seq 1 "$runs"); do
+    local t0; t0=$(now_ms)
+    start_tavolo "$@"
+    times+=($(( $(now_ms) - t0 )))
+    stop_tavolo
+  done
+  printf '%-34s median %5s ms  (runs: %s)\n' "$label" \
+    "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "${times[*]}"
+}
+
+echo "exec -> first healthy /health, $runs runs each, fresh data folder (creates schema and keys)"
+measure "JIT (dotnet Tavolo.dll)" dotnet bench/out/jit/Tavolo.dll
+measure "Native AOT (./Tavolo)" bench/out/aot/Tavolo
+ls -la bench/out/aot/Tavolo | awk '{ printf "AOT binary: %.1f MiB\n", $5 / 1048576 }'
