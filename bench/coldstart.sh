@@ -10,14 +10,12 @@ runs=${1:-5}
 dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
 dotnet publish src/Tavolo -c Release -r linux-x64 -p:PublishAot=true -o bench/out/aot -v quiet -nologo > /dev/null
 
-now_ms() { date +%s%3N; }
 measure() { # label, command... ; prints the median of $runs cold starts in ms
   local label=$1; shift
   local times=()
   for _ in $(seq 1 "$runs"); do
-    local t0; t0=$(now_ms)
     start_tavolo "$@"
-    times+=($(( $(now_ms) - t0 )))
+    times+=("$TAVOLO_COLD_MS")
     stop_tavolo
   done
   printf '%-34s median %5s ms  (runs: %s)\n' "$label" \
