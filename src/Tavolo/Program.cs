@@ -2,6 +2,7 @@ using Tavolo.Auth;
 using Tavolo.Platform;
 using Tavolo.Storage;
 using Tavolo.Users;
+using Tavolo.Waitlists;
 
 // Content root = the build output, so appsettings.json is found wherever the process is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -33,6 +34,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
+builder.Services.AddWaitlists(options);
 
 var app = builder.Build();
 
@@ -54,6 +56,7 @@ if (app.Configuration["Tavolo:Bench"] == "true")
     app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
+if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();
 
 await app.RunAsync();
 

@@ -25,6 +25,10 @@ public sealed class TavoloOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public Waitlists.Notifications.NotificationOptions Notifications { get; set; } = new();
+
+    public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();
+
     public bool Serves(string module) =>
         string.IsNullOrWhiteSpace(Modules)
         || Modules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

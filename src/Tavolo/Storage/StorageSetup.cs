@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Auth;
 using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;
+using Tavolo.Waitlists;
+using Tavolo.Waitlists.Notifications;
 
 namespace Tavolo.Storage;
 
@@ -13,13 +16,24 @@ public static class StorageSetup
         switch (options.Storage.ToLowerInvariant())
         {
             case "sqlite":
-                services.AddSingleton<SqliteDatabase>();
+                services.TryAddSingleton<SqliteDatabase>();
                 services.AddSingleton<IUserStore, SqliteUserStore>();
                 services.AddSingleton<ISessionStore, SqliteSessionStore>();
+                services.AddSingleton<IWaitlistStore, SqliteWaitlistStore>();
+                services.AddSingleton<INotificationStore, SqliteNotificationStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 break;
             default:
                 throw new InvalidOperationException($"Tavolo__Storage '{options.Storage}' is not supported here; use 'sqlite'.");
+        }
+        switch (options.Queue.ToLowerInvariant())
+        {
+            case "sqlite":
+                services.TryAddSingleton<SqliteDatabase>();
+                services.AddSingleton<INotificationQueue, SqliteNotificationQueue>();
+                break;
+            default:
+                throw new InvalidOperationException($"Tavolo__Queue '{options.Queue}' is not supported here; use 'sqlite'.");
         }
         return services;
     }

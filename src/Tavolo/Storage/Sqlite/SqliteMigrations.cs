@@ -37,5 +37,81 @@ public static class SqliteMigrations
             );
             CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
             """),
+        (2, """
+            CREATE TABLE waitlists (
+                id                  TEXT PRIMARY KEY,
+                owner_id            TEXT NOT NULL,
+                name                TEXT NOT NULL,
+                description         TEXT,
+                average_wait_minutes INTEGER NOT NULL,
+                is_open             INTEGER NOT NULL,
+                webhook_url         TEXT,
+                webhook_secret      TEXT NOT NULL,
+                created_at          TEXT NOT NULL,
+                updated_at          TEXT NOT NULL
+            );
+            CREATE INDEX waitlists_by_owner ON waitlists (owner_id, id);
+
+            CREATE TABLE waitees (
+                id               TEXT PRIMARY KEY,
+                waitlist_id      TEXT NOT NULL REFERENCES waitlists (id) ON DELETE CASCADE,
+                name             TEXT NOT NULL,
+                party_size       INTEGER NOT NULL,
+                email            TEXT,
+                phone            TEXT,
+                notes            TEXT,
+                status           TEXT NOT NULL,
+                notify_at        TEXT,
+                due_at           TEXT,  -- when the producer should claim it; NULL once claimed or never
+                joined_at        TEXT NOT NULL,
+                notified_at      TEXT,
+                seated_at        TEXT,
+                ended_at         TEXT,
+                guest_token      TEXT NOT NULL UNIQUE,
+                position_at_join INTEGER NOT NULL
+            );
+            CREATE INDEX waitees_in_line ON waitees (waitlist_id, status, joined_at, id);
+            CREATE INDEX waitees_by_join ON waitees (waitlist_id, joined_at, id);
+            -- The producer's "due" query reads only this partial index: its cost follows the number due.
+            CREATE INDEX waitees_due ON waitees (due_at) WHERE status = 'WAITING' AND due_at IS NOT NULL;
+            CREATE INDEX waitees_seated ON waitees (waitlist_id, seated_at) WHERE seated_at IS NOT NULL;
+
+            CREATE TABLE notifications (
+                id           TEXT PRIMARY KEY,
+                waitlist_id  TEXT NOT NULL REFERENCES waitlists (id) ON DELETE CASCADE,
+                waitee_id    TEXT NOT NULL REFERENCES waitees (id) ON DELETE CASCADE,
+                channel      TEXT NOT NULL,
+                recipient    TEXT NOT NULL,
+                status       TEXT NOT NULL,
+                attempts     INTEGER NOT NULL DEFAULT 0,
+                last_error   TEXT,
+                lease_until  TEXT,
+                created_at   TEXT NOT NULL,
+                sent_at      TEXT,
+                enqueued_at  TEXT
+            );
+            CREATE INDEX notifications_by_waitlist ON notifications (waitlist_id, id);
+            CREATE INDEX notifications_unenqueued ON notifications (created_at) WHERE enqueued_at IS NULL;
+
+            CREATE TABLE queue_messages (
+                id            TEXT PRIMARY KEY,
+                queue         TEXT NOT NULL,
+                body          TEXT NOT NULL,
+                visible_at    TEXT NOT NULL,
+                receive_count INTEGER NOT NULL DEFAULT 0,
+                receipt       TEXT,
+                created_at    TEXT NOT NULL
+            );
+            CREATE INDEX queue_messages_visible ON queue_messages (queue, visible_at);
+
+            CREATE TABLE queue_dead_letters (
+                id            TEXT PRIMARY KEY,
+                queue         TEXT NOT NULL,
+                body          TEXT NOT NULL,
+                receive_count INTEGER NOT NULL,
+                reason        TEXT NOT NULL,
+                created_at    TEXT NOT NULL
+            );
+            """),
     ];
 }

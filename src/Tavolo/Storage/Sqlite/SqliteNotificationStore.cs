@@ -1,0 +1,130 @@
+using Microsoft.Data.Sqlite;
+using Tavolo.Platform;
+using Tavolo.Waitlists;
+using Tavolo.Waitlists.Notifications;
+
+namespace Tavolo.Storage.Sqlite;
+
+public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistStore waitlists) : INotificationStore
+{
+    private const string Columns =
+        "id, waitlist_id, waitee_id, channel, recipient, status, attempts, last_error, created_at, sent_at, enqueued_at";
+
+    public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
+        DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        // Claim: clear due_at of WAITING rows that are due, in one statement under SQLite's write lock (served by the
+        // partial index waitees_due). A second producer in another process waits for the lock and then finds none.
+        var claimedIds = await connection.QueryAsync(
+            """
+            UPDATE waitees SET due_at = NULL
+            WHERE id IN (SELECT id FROM waitees WHERE status = 'WAITING' AND due_at IS NOT NULL AND due_at <= $now ORDER BY due_at LIMIT $max)
+            RETURNING id, waitlist_id;
+            """, r => (Id: r.GetString(0), WaitlistId: r.GetString(1)), cancellationToken, ("$now", Sql.Time(now)), ("$max", max));
+
+        var created = new List<Notification>();
+        foreach (var (waiteeId, waitlistId) in claimedIds)
+        {
+            var waitee = await ReadWaiteeAsync(connection, waiteeId, cancellationToken);
+            var waitlist = await ReadWaitlistAsync(connection, waitlistId, cancellationToken);
+            foreach (var (channel, to) in plan(waitee, waitlist))
+            {
+                var notification = new Notification(Ids.New(), waitlistId, waiteeId, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
+                await connection.ExecuteAsync(
+                    $"INSERT INTO notifications ({Columns}) VALUES ($id, $list, $waitee, $channel, $to, $status, 0, NULL, $now, NULL, NULL);",
+                    cancellationToken, ("$id", notification.Id), ("$list", waitlistId), ("$waitee", waiteeId), ("$channel", channel),
+                    ("$to", to), ("$status", notification.Status), ("$now", Sql.Time(now)));
+                created.Add(notification);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM notifications WHERE enqueued_at IS NULL AND created_at < $before ORDER BY created_at LIMIT $max;",
+            Read, cancellationToken, ("$before", Sql.Time(before)), ("$max", max));
+    }
+
+    public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE notifications SET enqueued_at = $now WHERE id = $id AND enqueued_at IS NULL;",
+            cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
+    }
+
+    public async Task<Delivery?> FindDeliveryAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync($"SELECT {Columns} FROM notifications WHERE id = $id;", Read, cancellationToken, ("$id", notificationId));
+        if (rows.Count == 0)
+            return null;
+        var notification = rows[0];
+        var waitee = await waitlists.FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
+        var waitlist = await waitlists.FindAsync(notification.WaitlistId, null, cancellationToken);
+        return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
+    }
+
+    public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
+            WHERE id = $id AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until <= $now);
+            """, cancellationToken, ("$lease", Sql.Time(leaseUntil)), ("$id", notificationId), ("$now", Sql.Time(now))) == 1;
+    }
+
+    public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE notifications SET status = 'SENT', sent_at = $now, lease_until = NULL, last_error = NULL WHERE id = $id AND status = 'QUEUED';",
+            cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
+        await connection.ExecuteAsync(
+            "UPDATE waitees SET status = 'NOTIFIED', notified_at = $now, due_at = NULL WHERE id = $id AND status = 'WAITING';",
+            cancellationToken, ("$now", Sql.Time(now)), ("$id", waiteeId));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            UPDATE notifications SET last_error = $error, lease_until = NULL,
+                status = CASE WHEN $final THEN 'FAILED' ELSE status END
+            WHERE id = $id AND status = 'QUEUED';
+            """, cancellationToken, ("$error", error), ("$final", final), ("$id", notificationId));
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM notifications WHERE waitlist_id = $list AND ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit;",
+            Read, cancellationToken, ("$list", waitlistId), ("$after", afterId), ("$limit", limit));
+    }
+
+    private static async Task<Waitee> ReadWaiteeAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync(
+            """
+            SELECT id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, joined_at, notified_at, seated_at, ended_at,
+                   guest_token, position_at_join, NULL FROM waitees WHERE id = $id;
+            """, SqliteWaitlistStore.ReadWaitee, cancellationToken, ("$id", id)))[0];
+
+    private static async Task<Waitlist> ReadWaitlistAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync(
+            $"SELECT {SqliteWaitlistStore.WaitlistColumns} FROM waitlists WHERE id = $id;",
+            SqliteWaitlistStore.ReadWaitlist, cancellationToken, ("$id", id)))[0];
+
+    private static Notification Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetStringOrNull(7),
+        r.GetTime(8), r.GetTimeOrNull(9), r.GetTimeOrNull(10));
+}

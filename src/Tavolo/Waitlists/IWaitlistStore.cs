@@ -1,0 +1,72 @@
+namespace Tavolo.Waitlists;
+
+public sealed record Waitlist(
+    string Id, string OwnerId, string Name, string? Description, int AverageWaitMinutesPerParty, bool IsOpen,
+    string? WebhookUrl, string WebhookSecret, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>A party waiting for a table. <c>Position</c> is computed by the store when read (null once ended).</summary>
+public sealed record Waitee(
+    string Id, string WaitlistId, string Name, int PartySize, string? Email, string? Phone, string? Notes, string Status,
+    DateTime? NotifyAt, DateTime JoinedAt, DateTime? NotifiedAt, DateTime? SeatedAt, DateTime? EndedAt, string GuestToken,
+    int PositionAtJoin, int? Position = null);
+
+public static class WaiteeStatus
+{
+    public const string Waiting = "WAITING";
+    public const string Notified = "NOTIFIED";
+    public const string Seated = "SEATED";
+    public const string Removed = "REMOVED";
+    public const string Left = "LEFT";
+
+    public static readonly string[] All = [Waiting, Notified, Seated, Removed, Left];
+    public static readonly string[] Active = [Waiting, Notified];
+}
+
+/// <summary>One finished wait: how long it took and how many parties were in line (including it) at join.</summary>
+public sealed record WaitSample(double Minutes, int PositionAtJoin);
+
+/// <summary>
+/// The waitlists port. Every method that takes <c>ownerId</c> applies the ownership rule in the query:
+/// null means "any owner" (an admin), otherwise someone else's waitlist is simply not found.
+/// </summary>
+public interface IWaitlistStore
+{
+    Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken);
+
+    Task<Waitlist?> FindAsync(string id, string? ownerId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Waitlist>> ListAsync(string? ownerId, string? afterId, int limit, CancellationToken cancellationToken);
+
+    Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the waitlist with its waitees and their notifications.</summary>
+    Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken);
+
+    Task<int> CountActiveAsync(string waitlistId, CancellationToken cancellationToken);
+
+    /// <summary>Adds a waitee at the end of the line, recording its position at join; null when the waitlist is gone or closed.</summary>
+    Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken);
+
+    Task<Waitee?> FindWaiteeAsync(string waitlistId, string waiteeId, CancellationToken cancellationToken);
+
+    Task<Waitee?> FindByGuestTokenAsync(string guestToken, CancellationToken cancellationToken);
+
+    /// <summary>Waitees in queue order (join time, then id) after the given one; optionally of one status.</summary>
+    Task<IReadOnlyList<Waitee>> ListWaiteesAsync(
+        string waitlistId, string? status, (DateTime JoinedAt, string Id)? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the editable details of an active waitee; false when it has ended or is gone.</summary>
+    Task<bool> UpdateWaiteeAsync(Waitee waitee, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a waitee to <paramref name="to"/> only if its status is one of <paramref name="from"/> (a conditional
+    /// write: of two racing transitions one wins). Returns the updated waitee, or null when the condition failed.
+    /// </summary>
+    Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Sets a WAITING waitee due now (staff pressed notify); false when it is not WAITING.</summary>
+    Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>The most recent finished waits of a waitlist, newest first.</summary>
+    Task<IReadOnlyList<WaitSample>> RecentWaitsAsync(string waitlistId, int count, CancellationToken cancellationToken);
+}

@@ -1,0 +1,47 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tavolo.Platform;
+
+namespace Tavolo.Waitlists.Notifications;
+
+/// <summary>"Your table is ready" by email over SMTP (any server; Amazon SES's SMTP endpoint on AWS).</summary>
+public sealed class EmailChannel(IOptions<TavoloOptions> options)
+{
+    private readonly SmtpOptions _smtp = options.Value.Smtp;
+
+    public bool Enabled => _smtp.Enabled;
+
+    public async Task SendAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        var message = new MimeMessage
+        {
+            // The notification id as Message-ID: a resend after a crash carries the same id, which lets mail
+            // systems that deduplicate by Message-ID drop the copy.
+            MessageId = $"{delivery.Notification.Id}@tavolo",
+            Subject = $"Your table at {delivery.Waitlist.Name} is ready",
+            Body = new TextPart("plain")
+            {
+                Text = $"Hello {delivery.Waitee.Name},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
+                    + "Please come to the host stand.\n\n— Tavolo",
+            },
+        };
+        message.From.Add(MailboxAddress.Parse(_smtp.From));
+        message.To.Add(new MailboxAddress(delivery.Waitee.Name, delivery.Notification.To));
+
+        using var client = new SmtpClient { Timeout = 15_000 };
+        var security = _smtp.Security.ToLowerInvariant() switch
+        {
+            "none" => SecureSocketOptions.None,
+            "sslonconnect" => SecureSocketOptions.SslOnConnect,
+            "auto" => SecureSocketOptions.Auto,
+            _ => SecureSocketOptions.StartTls,
+        };
+        await client.ConnectAsync(_smtp.Host!, _smtp.Port, security, cancellationToken);
+        if (!string.IsNullOrEmpty(_smtp.Username))
+            await client.AuthenticateAsync(_smtp.Username, _smtp.Password ?? "", cancellationToken);
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+}

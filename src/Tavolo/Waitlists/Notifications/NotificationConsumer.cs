@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+using Tavolo.Platform;
+
+namespace Tavolo.Waitlists.Notifications;
+
+/// <summary>
+/// Delivers queued notifications. Per message: read the outbox row; skip it if already SENT or FAILED (a
+/// redelivery); take the send lease (a conditional write, so two copies of one message never send at once);
+/// send through the channel; mark SENT and the waitee NOTIFIED; delete the message. A failure retries with
+/// back-off; the fifth failed attempt marks the notification FAILED and dead-letters the message. A message that
+/// does not parse is dead-lettered at once.
+/// </summary>
+public sealed partial class NotificationConsumer(
+    INotificationStore store, INotificationQueue queue, EmailChannel email, WebhookChannel webhook,
+    IOptions<TavoloOptions> options, TimeProvider clock, ILogger<NotificationConsumer> logger)
+{
+    private readonly NotificationOptions _options = options.Value.Notifications;
+
+    public TimeSpan Visibility => TimeSpan.FromSeconds(_options.VisibilitySeconds);
+
+    /// <summary>Handles one message; false when it should count as a failure of this delivery (it will come back).</summary>
+    public async Task<bool> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        if (NotificationMessage.TryParse(message.Body) is not { } parsed)
+        {
+            LogMalformed(logger, message.MessageId);
+            await queue.DeadLetterAsync(message, "malformed message", cancellationToken);
+            return true;
+        }
+
+        var delivery = await store.FindDeliveryAsync(parsed.NotificationId, cancellationToken);
+        if (delivery is null || delivery.Notification.Status != NotificationStatus.Queued)
+        {
+            await queue.DeleteAsync(message.ReceiptHandle, cancellationToken); // gone with its waitlist, or already done
+            return true;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The lease ends a little before the message's visibility, so the redelivery after a crash finds it free.
+        if (!await store.BeginAttemptAsync(delivery.Notification.Id, now, now + Visibility * 0.9, cancellationToken))
+        {
+            await queue.RetryLaterAsync(message.ReceiptHandle, Visibility, cancellationToken); // another copy is being sent
+            return false;
+        }
+
+        try
+        {
+            await SendAsync(delivery, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var final = message.ReceiveCount >= INotificationQueue.MaxReceives;
+            LogAttemptFailed(logger, delivery.Notification.Id, message.ReceiveCount, final, e.Message);
+            await store.MarkFailedAttemptAsync(delivery.Notification.Id, Truncate(e.Message), final, cancellationToken);
+            if (final)
+                await queue.DeadLetterAsync(message, "delivery failed " + message.ReceiveCount + " times", cancellationToken);
+            else
+                await queue.RetryLaterAsync(message.ReceiptHandle, _options.Backoff(message.ReceiveCount), cancellationToken);
+            return false;
+        }
+
+        await store.MarkSentAsync(delivery.Notification.Id, delivery.Waitee.Id, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        await queue.DeleteAsync(message.ReceiptHandle, cancellationToken);
+        return true;
+    }
+
+    private Task SendAsync(Delivery delivery, CancellationToken cancellationToken) => delivery.Notification.Channel switch
+    {
+        Channels.Email => email.SendAsync(delivery, cancellationToken),
+        Channels.Webhook => webhook.SendAsync(delivery, cancellationToken),
+        _ => Task.CompletedTask, // the outbox record is the notification
+    };
+
+    private static string Truncate(string error) => error.Length > 500 ? error[..500] : error;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered malformed queue message {MessageId}")]
+    private static partial void LogMalformed(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} attempt {Attempt} failed (final: {Final}): {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, string notificationId, int attempt, bool final, string error);
+}
+
+/// <summary>The local/container home of the consumer: drains the queue as messages arrive.</summary>
+public sealed partial class NotificationConsumerService(
+    NotificationConsumer consumer, INotificationQueue queue, ILogger<NotificationConsumerService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var messages = await queue.ReceiveAsync(10, consumer.Visibility, TimeSpan.FromSeconds(5), stoppingToken);
+                foreach (var message in messages)
+                    await consumer.HandleAsync(message, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The notification consumer loop failed; retrying")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,44 @@
+namespace Tavolo.Waitlists.Notifications;
+
+/// <summary><c>Tavolo__Notifications__*</c> and <c>Tavolo__Smtp__*</c>.</summary>
+public sealed class NotificationOptions
+{
+    /// <summary>How often the local producer looks for due waitees.</summary>
+    public int ProducerIntervalSeconds { get; set; } = 60;
+
+    /// <summary>How long a received message stays invisible (and a send attempt holds its lease).</summary>
+    public int VisibilitySeconds { get; set; } = 30;
+
+    /// <summary>Back-off before retry n is this × 2^(n-1) seconds, capped at 5 minutes.</summary>
+    public int RetryBaseSeconds { get; set; } = 5;
+
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Allow http:// webhooks (local development and tests only; https otherwise).</summary>
+    public bool AllowInsecureWebhooks { get; set; }
+
+    /// <summary>Run the producer and consumer loops in this process (local and container hosting).</summary>
+    public bool RunInProcess { get; set; } = true;
+
+    public TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(300, RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempt - 1))));
+}
+
+public sealed class SmtpOptions
+{
+    /// <summary>Unset: no email channel (notifications stay in the outbox, or go by webhook).</summary>
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary><c>StartTls</c> (SES on 587), <c>SslOnConnect</c> (465), <c>None</c> (a local sink only).</summary>
+    public string Security { get; set; } = "StartTls";
+
+    public string From { get; set; } = "Tavolo <no-reply@tavolo.invalid>";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Host);
+}

@@ -1,0 +1,217 @@
+using System.Buffers.Text;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Tavolo.Auth;
+using Tavolo.Platform;
+using Tavolo.Waitlists.Notifications;
+
+namespace Tavolo.Waitlists;
+
+/// <summary>The staff side: an owner's waitlists and the parties on them (admins see all).</summary>
+public static class WaitlistEndpoints
+{
+    public static IEndpointRouteBuilder MapWaitlists(this IEndpointRouteBuilder app)
+    {
+        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization("staff").WithValidation()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        lists.MapPost("/", Create).WithSummary("Open a waitlist.");
+        lists.MapGet("/", List).WithSummary("The caller's waitlists (admin: all).");
+        lists.MapGet("/{id}", Get).WithSummary("A waitlist with its waiting count.");
+        lists.MapPut("/{id}", Update).WithSummary("Rename, describe, open or close a waitlist; set its webhook.");
+        lists.MapDelete("/{id}", Delete).WithSummary("Delete a waitlist with its waitees.");
+
+        lists.MapPost("/{id}/waitees", AddWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Add a party to the line.");
+        lists.MapGet("/{id}/waitees", ListWaitees).WithSummary("The line, in queue order.");
+        lists.MapGet("/{id}/waitees/{waiteeId}", GetWaitee).WithSummary("One party with its position and estimated wait.");
+        lists.MapPut("/{id}/waitees/{waiteeId}", UpdateWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Edit a waiting party.");
+        lists.MapDelete("/{id}/waitees/{waiteeId}", RemoveWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Take a party off the line (REMOVED).");
+        lists.MapPost("/{id}/waitees/{waiteeId}/notify", Notify).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Tell the party its table is ready, now.");
+        lists.MapPost("/{id}/waitees/{waiteeId}/seat", Seat).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Mark the party seated.");
+        lists.MapGet("/{id}/notifications", ListNotifications).WithSummary("What was sent, with attempts and errors.");
+        return app;
+    }
+
+    private static string? OwnerFilter(ClaimsPrincipal caller) => caller.IsAdmin() ? null : caller.Id();
+
+    private static async Task<Results<Created<WaitlistView>, ValidationProblem>> Create(
+        WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<TavoloOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
+            return refusal;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var waitlist = new Waitlist(Ids.New(), caller.Id(), request.Name!.Trim(), request.Description?.Trim(), request.AverageWaitMinutesPerParty ?? 10,
+            request.IsOpen ?? true, request.WebhookUrl, NewSecret(), now, now);
+        await store.CreateAsync(waitlist, cancellationToken);
+        return TypedResults.Created($"/waitlists/{waitlist.Id}", WaitlistView.From(waitlist, 0));
+    }
+
+    private static async Task<Results<Ok<Page<WaitlistView>>, ValidationProblem>> List(
+        [AsParameters] WaitlistListQuery query, ClaimsPrincipal caller, IWaitlistStore store, Cursors cursors, CancellationToken cancellationToken)
+    {
+        var owner = OwnerFilter(caller);
+        var scope = "waitlists|" + owner;
+        string? after = null;
+        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
+            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        var limit = PageLimit.Parse(query.Limit);
+        var rows = await store.ListAsync(owner, after, limit + 1, cancellationToken);
+        var items = new List<WaitlistView>();
+        foreach (var w in rows.Take(limit))
+            items.Add(WaitlistView.From(w, await store.CountActiveAsync(w.Id, cancellationToken)));
+        return TypedResults.Ok(new Page<WaitlistView>(items, rows.Count > limit ? cursors.Encode(scope, items[^1].Id) : null));
+    }
+
+    private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> Get(
+        string id, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is { } w
+            ? TypedResults.Ok(WaitlistView.From(w, await store.CountActiveAsync(w.Id, cancellationToken)))
+            : Problems.NotFound("No such waitlist.");
+
+    private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult, ValidationProblem>> Update(
+        string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<TavoloOptions> options,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
+            return refusal;
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } current)
+            return Problems.NotFound("No such waitlist.");
+        // Name is required; the other fields keep their value when absent.
+        var updated = current with
+        {
+            Name = request.Name!.Trim(),
+            Description = request.Description?.Trim() ?? current.Description,
+            AverageWaitMinutesPerParty = request.AverageWaitMinutesPerParty ?? current.AverageWaitMinutesPerParty,
+            IsOpen = request.IsOpen ?? current.IsOpen,
+            WebhookUrl = request.WebhookUrl ?? current.WebhookUrl,
+            UpdatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        return await store.UpdateAsync(updated, cancellationToken)
+            ? TypedResults.Ok(WaitlistView.From(updated, await store.CountActiveAsync(id, cancellationToken)))
+            : Problems.NotFound("No such waitlist.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, OwnerFilter(caller), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("No such waitlist.");
+
+    private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> AddWaitee(
+        string id, WaiteeRequest request, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
+            return Problems.NotFound("No such waitlist.");
+        return await Waitees.AddAsync(waitlist, request, store, clock, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<Page<WaiteeView>>, ProblemHttpResult, ValidationProblem>> ListWaitees(
+        string id, [AsParameters] WaiteeListQuery query, ClaimsPrincipal caller, IWaitlistStore store, Cursors cursors, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
+            return Problems.NotFound("No such waitlist.");
+        var scope = $"waitees|{id}|{query.Status}";
+        (DateTime, string)? after = null;
+        if (query.Cursor is not null)
+        {
+            if (cursors.Decode(scope, query.Cursor) is not { } position || Waitees.ParsePosition(position) is not { } parsed)
+                return Problems.Validation("cursor", "The cursor is not valid for this list.");
+            after = parsed;
+        }
+        var limit = PageLimit.Parse(query.Limit);
+        var rows = await store.ListWaiteesAsync(id, query.Status, after, limit + 1, cancellationToken);
+        var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
+        var items = rows.Take(limit).Select(w => WaiteeView.From(w, perParty)).ToList();
+        var next = rows.Count > limit ? cursors.Encode(scope, Waitees.FormatPosition(rows[limit - 1])) : null;
+        return TypedResults.Ok(new Page<WaiteeView>(items, next));
+    }
+
+    private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
+            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+            return Problems.NotFound("No such waitee.");
+        return TypedResults.Ok(WaiteeView.From(waitee, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> UpdateWaitee(
+        string id, string waiteeId, WaiteeUpdateRequest request, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
+            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+            return Problems.NotFound("No such waitee.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var updated = waitee with
+        {
+            Name = request.Name?.Trim() ?? waitee.Name,
+            PartySize = request.PartySize ?? waitee.PartySize,
+            Email = request.Email ?? waitee.Email,
+            Phone = request.Phone ?? waitee.Phone,
+            Notes = request.Notes ?? waitee.Notes,
+            NotifyAt = request.NotifyAt?.ToUniversalTime() ?? (request.NotifyInMinutes is { } m ? now.AddMinutes(m) : waitee.NotifyAt),
+        };
+        if (!await store.UpdateWaiteeAsync(updated, cancellationToken))
+            return Problems.Conflict($"The waitee is {waitee.Status} and can no longer be changed.");
+        var fresh = await store.FindWaiteeAsync(id, waiteeId, cancellationToken);
+        return TypedResults.Ok(WaiteeView.From(fresh!, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+    }
+
+    private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> RemoveWaitee(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Removed, caller, store, clock, cancellationToken);
+
+    private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> Seat(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, clock, cancellationToken);
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> Notify(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, NotificationProducer producer, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null
+            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+            return Problems.NotFound("No such waitee.");
+        if (!await store.MakeDueAsync(waiteeId, clock.GetUtcNow().UtcDateTime, cancellationToken))
+            return Problems.Conflict($"The waitee is {waitee.Status}; only a WAITING party can be notified.");
+        await producer.RunOnceAsync(cancellationToken); // queue it now, not at the next tick
+        return TypedResults.Accepted($"/waitlists/{id}/notifications");
+    }
+
+    private static async Task<Results<Ok<Page<NotificationView>>, ProblemHttpResult, ValidationProblem>> ListNotifications(
+        string id, [AsParameters] WaitlistListQuery query, ClaimsPrincipal caller, IWaitlistStore store, INotificationStore notifications,
+        Cursors cursors, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null)
+            return Problems.NotFound("No such waitlist.");
+        var scope = "notifications|" + id;
+        string? after = null;
+        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
+            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        var limit = PageLimit.Parse(query.Limit);
+        var rows = await notifications.ListAsync(id, after, limit + 1, cancellationToken);
+        var items = rows.Take(limit).Select(n => new NotificationView(
+            n.Id, n.WaiteeId, n.Channel, n.To, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt)).ToList();
+        return TypedResults.Ok(new Page<NotificationView>(items, rows.Count > limit ? cursors.Encode(scope, items[^1].Id) : null));
+    }
+
+    private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> TransitionAsync(
+        string id, string waiteeId, string[] from, string to, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
+            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+            return Problems.NotFound("No such waitee.");
+        var moved = await store.TransitionAsync(waiteeId, from, to, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (moved is null)
+            return Problems.Conflict($"The waitee is {waitee.Status}; it cannot become {to}.");
+        return TypedResults.Ok(WaiteeView.From(moved, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+    }
+
+    private static ValidationProblem? InsecureWebhook(string? url, IOptions<TavoloOptions> options) =>
+        url is not null && !options.Value.Notifications.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            ? Problems.Validation("webhookUrl", "Must be an https URL.")
+            : null;
+
+    private static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+}

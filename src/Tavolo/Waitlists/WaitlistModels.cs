@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Tavolo.Platform;
+using Tavolo.Users;
+
+namespace Tavolo.Waitlists;
+
+public sealed record WaitlistView(
+    string Id, string OwnerId, string Name, string? Description, int AverageWaitMinutesPerParty, bool IsOpen,
+    string? WebhookUrl, string WebhookSecret, int WaitingCount, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static WaitlistView From(Waitlist w, int waitingCount) => new(
+        w.Id, w.OwnerId, w.Name, w.Description, w.AverageWaitMinutesPerParty, w.IsOpen, w.WebhookUrl, w.WebhookSecret,
+        waitingCount, w.CreatedAt, w.UpdatedAt);
+}
+
+public sealed record WaitlistRequest(
+    string? Name, string? Description, int? AverageWaitMinutesPerParty, bool? IsOpen, string? WebhookUrl) : IValidatable
+{
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Text("name", Name, 1, 100);
+        errors.Text("description", Description, 0, 500, required: false);
+        errors.Range("averageWaitMinutesPerParty", AverageWaitMinutesPerParty, 1, 240, required: false);
+        WaiteeRules.WebhookUrl(errors, WebhookUrl);
+    }
+}
+
+public sealed record WaiteeView(
+    string Id, string WaitlistId, string Name, int PartySize,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phone,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Notes,
+    string Status, int? Position, int? EstimatedWaitMinutes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? NotifyAt,
+    DateTime JoinedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? NotifiedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? SeatedAt,
+    string GuestToken)
+{
+    public static WaiteeView From(Waitee w, double minutesPerParty) => new(
+        w.Id, w.WaitlistId, w.Name, w.PartySize, w.Email, w.Phone, w.Notes, w.Status, w.Position,
+        WaitEstimator.EstimatedWaitMinutes(w, minutesPerParty), w.NotifyAt, w.JoinedAt, w.NotifiedAt, w.SeatedAt, w.GuestToken);
+}
+
+/// <summary>What a guest sees through its link: no contact details, no notes.</summary>
+public sealed record GuestView(
+    string WaitlistName, string Name, int PartySize, string Status, int? Position, int? EstimatedWaitMinutes, DateTime JoinedAt);
+
+/// <summary>A party joining the line: added by staff, or (without notes) by the guest itself.</summary>
+public sealed record WaiteeRequest(
+    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+{
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Text("name", Name, 1, 100);
+        errors.Range("partySize", PartySize, 1, 50);
+        WaiteeRules.Contact(errors, Email, Phone, required: true);
+        errors.Text("notes", Notes, 0, 500, required: false);
+        WaiteeRules.NotifyTime(errors, NotifyAt, NotifyInMinutes);
+    }
+
+    /// <summary>When the producer should notify: <c>notifyAt</c>, or now + <c>notifyInMinutes</c>, or never by itself.</summary>
+    public DateTime? DueAt(DateTime now) =>
+        NotifyAt?.ToUniversalTime() ?? (NotifyInMinutes is { } minutes ? now.AddMinutes(minutes) : null);
+}
+
+/// <summary>Guest self check-in: the staff shape without notes (staff-only).</summary>
+public sealed record JoinRequest(string? Name, int? PartySize, string? Email, string? Phone, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+{
+    public void Validate(ValidationErrors errors) => ToWaiteeRequest().Validate(errors);
+
+    public WaiteeRequest ToWaiteeRequest() => new(Name, PartySize, Email, Phone, null, NotifyAt, NotifyInMinutes);
+}
+
+/// <summary>Staff edit of a waitee: any of the fields; absent ones stay.</summary>
+public sealed record WaiteeUpdateRequest(
+    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+{
+    public void Validate(ValidationErrors errors)
+    {
+        if (Name is not null) errors.Text("name", Name, 1, 100);
+        errors.Range("partySize", PartySize, 1, 50, required: false);
+        WaiteeRules.Contact(errors, Email, Phone, required: false);
+        errors.Text("notes", Notes, 0, 500, required: false);
+        WaiteeRules.NotifyTime(errors, NotifyAt, NotifyInMinutes);
+    }
+}
+
+public sealed record WaitlistListQuery : IValidatable
+{
+    public string? Limit { get; init; }
+
+    public string? Cursor { get; init; }
+
+    public void Validate(ValidationErrors errors) => PageLimit.Validate(Limit, errors);
+}
+
+public sealed record WaiteeListQuery : IValidatable
+{
+    public string? Status { get; init; }
+
+    public string? Limit { get; init; }
+
+    public string? Cursor { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        errors.OneOf("status", Status, WaiteeStatus.All, required: false);
+        PageLimit.Validate(Limit, errors);
+    }
+}
+
+public static partial class WaiteeRules
+{
+    public static void Contact(ValidationErrors errors, string? email, string? phone, bool required)
+    {
+        if (required && string.IsNullOrWhiteSpace(email) && string.IsNullOrWhiteSpace(phone))
+            errors.Add("email", "Give an email or a phone number (or both), so the party can be told its table is ready.");
+        if (email is not null)
+            UserRules.Email(errors, email);
+        if (phone is not null && !E164().IsMatch(phone))
+            errors.Add("phone", "Must be an E.164 number, such as +14155550123.");
+    }
+
+    public static void NotifyTime(ValidationErrors errors, DateTime? notifyAt, int? notifyInMinutes)
+    {
+        if (notifyAt is not null && notifyInMinutes is not null)
+            errors.Add("notifyAt", "Give notifyAt or notifyInMinutes, not both.");
+        errors.Range("notifyInMinutes", notifyInMinutes, 0, 480, required: false);
+        if (notifyAt is { Kind: DateTimeKind.Unspecified })
+            errors.Add("notifyAt", "Must carry a time zone (Z or an offset).");
+    }
+
+    public static void WebhookUrl(ValidationErrors errors, string? url)
+    {
+        if (url is null) return;
+        if (url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http"))
+            errors.Add("webhookUrl", "Must be an absolute https URL.");
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex E164();
+}
+
+public sealed record NotificationView(
+    string Id, string WaiteeId, string Channel, string To, string Status, int Attempts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastError,
+    DateTime CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? SentAt);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(WaitlistView))]
+[JsonSerializable(typeof(WaitlistRequest))]
+[JsonSerializable(typeof(Page<WaitlistView>))]
+[JsonSerializable(typeof(WaiteeView))]
+[JsonSerializable(typeof(WaiteeRequest))]
+[JsonSerializable(typeof(WaiteeUpdateRequest))]
+[JsonSerializable(typeof(JoinRequest))]
+[JsonSerializable(typeof(Page<WaiteeView>))]
+[JsonSerializable(typeof(GuestView))]
+[JsonSerializable(typeof(Page<NotificationView>))]
+internal sealed partial class WaitlistsJson : JsonSerializerContext;
