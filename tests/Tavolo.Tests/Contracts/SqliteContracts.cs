@@ -39,3 +39,15 @@ public sealed class SqliteSessionStoreTests(SqliteFixture sqlite) : SessionStore
 {
     protected override ISessionStore Store { get; } = new SqliteSessionStore(sqlite.Database);
 }
+
+public sealed class SqliteNotificationQueueTests : NotificationQueueContract, IAsyncLifetime
+{
+    private readonly SqliteFixture _sqlite = new();
+
+    public Task InitializeAsync() => _sqlite.InitializeAsync();
+
+    public Task DisposeAsync() => _sqlite.DisposeAsync();
+
+    protected override Task<Tavolo.Waitlists.Notifications.INotificationQueue> NewQueueAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) =>
+        Task.FromResult<Tavolo.Waitlists.Notifications.INotificationQueue>(new SqliteNotificationQueue(_sqlite.Database, clock));
+}
