@@ -29,6 +29,9 @@ public class TavoloApp : WebApplicationFactory<Program>
     public const string AdminEmail = "root@tavolo.test";
     public const string AdminPassword = "bootstrap-admin-pass-1";
 
+    /// <summary>False: the app runs on the real clock (for tests of background work that waits in real time).</summary>
+    protected virtual bool UseFakeClock => true;
+
     /// <summary>Settings a subclass may change (e.g. throttling limits).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -47,7 +50,8 @@ public class TavoloApp : WebApplicationFactory<Program>
             settings[key] = value;
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        if (UseFakeClock)
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     public HttpClient Anonymous() => CreateClient();
