@@ -63,6 +63,23 @@ public sealed class StartupTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
             var bad = await client.PostAsync("/auth/login", HttpAssertions.Json("{\"email\": 1}"));
             await bad.AssertFieldErrorAsync("email");
+
+            // A waitlist round trip through the AOT build: source-generated JSON, the queue and the consumer loop.
+            var ownerEmail = TavoloApp.NewEmail("owner");
+            await client.PostAsJsonAsync("/auth/register", new { email = ownerEmail, password = "a-long-enough-pass-7", name = "O", accountType = "owner" });
+            var tokens = await (await client.PostAsJsonAsync("/auth/login", new { email = ownerEmail, password = "a-long-enough-pass-7" })).ReadJsonAsync(HttpStatusCode.OK);
+            client.DefaultRequestHeaders.Authorization = new("Bearer", (string)tokens["accessToken"]!);
+            var waitlist = await (await client.PostAsJsonAsync("/waitlists", new { name = "Aot" })).ReadJsonAsync(HttpStatusCode.Created);
+            var waitee = await (await client.PostAsJsonAsync($"/waitlists/{waitlist["id"]}/waitees", new { name = "W", partySize = 2, phone = "+14155550123" }))
+                .ReadJsonAsync(HttpStatusCode.Created);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/waitlists/{waitlist["id"]}/waitees/{waitee["id"]}/notify", null)).StatusCode);
+            string? status = null;
+            for (var i = 0; i < 100 && status != "NOTIFIED"; i++)
+            {
+                await Task.Delay(50);
+                status = (string?)(await (await client.GetAsync($"/waitlists/{waitlist["id"]}/waitees/{waitee["id"]}")).ReadJsonAsync(HttpStatusCode.OK))["status"];
+            }
+            Assert.Equal("NOTIFIED", status);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         }
         finally
