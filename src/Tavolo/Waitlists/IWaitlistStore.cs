@@ -64,7 +64,10 @@ public interface IWaitlistStore
     /// </summary>
     Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken);
 
-    /// <summary>Sets a WAITING waitee due now (staff pressed notify); false when it is not WAITING.</summary>
+    /// <summary>
+    /// Sets a WAITING waitee due now (staff pressed notify); false when it is not WAITING, or is already due, or a
+    /// notification to it is still QUEUED (so a double press does not tell the guest twice).
+    /// </summary>
     Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>The most recent finished waits of a waitlist, newest first.</summary>

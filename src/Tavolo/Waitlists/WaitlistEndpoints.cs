@@ -173,7 +173,9 @@ public static class WaitlistEndpoints
             || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
         if (!await store.MakeDueAsync(waiteeId, clock.GetUtcNow().UtcDateTime, cancellationToken))
-            return Problems.Conflict($"The waitee is {waitee.Status}; only a WAITING party can be notified.");
+            return Problems.Conflict(waitee.Status == WaiteeStatus.Waiting
+                ? "A notification to this party is already on its way."
+                : $"The waitee is {waitee.Status}; only a WAITING party can be notified.");
         await producer.RunOnceAsync(cancellationToken); // queue it now, not at the next tick
         return TypedResults.Accepted($"/waitlists/{id}/notifications");
     }

@@ -15,18 +15,10 @@ namespace Tavolo.Tests.Waitlists;
 /// The app with a real SMTP sink, http webhooks allowed, a 2 s visibility timeout, no back-off, and the
 /// producer/consumer loops off: each test drives them, so a crash can be placed exactly where it hurts.
 /// </summary>
-public sealed class NotificationApp : TavoloApp
+public sealed class NotificationApp : SmtpApp
 {
-    public SmtpSink Smtp { get; } = new();
-
-    protected override bool UseFakeClock => false;
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
-        ["Tavolo:Smtp:Host"] = "127.0.0.1",
-        ["Tavolo:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Tavolo:Smtp:Security"] = "None",
-        ["Tavolo:Smtp:From"] = "Tavolo <tables@tavolo.test>",
         ["Tavolo:Notifications:AllowInsecureWebhooks"] = "true",
         ["Tavolo:Notifications:VisibilitySeconds"] = "2",
         ["Tavolo:Notifications:RetryBaseSeconds"] = "0",
@@ -46,6 +38,22 @@ public sealed class NotificationApp : TavoloApp
                 await consumer.HandleAsync(message, default);
         }
     }
+}
+
+/// <summary>The app on the real clock with a real SMTP sink as its mail server.</summary>
+public class SmtpApp : TavoloApp
+{
+    public SmtpSink Smtp { get; } = new();
+
+    protected override bool UseFakeClock => false;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Tavolo:Smtp:Host"] = "127.0.0.1",
+        ["Tavolo:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Tavolo:Smtp:Security"] = "None",
+        ["Tavolo:Smtp:From"] = "Tavolo <tables@tavolo.test>",
+    };
 
     protected override void Dispose(bool disposing)
     {
@@ -77,6 +85,8 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
         var email = TavoloApp.NewEmail("guest");
         var waitee = await AddAsync(staff, id, new { name = "Bianchi", partySize = 4, email });
         Assert.Equal(HttpStatusCode.Accepted, (await staff.PostAsync($"/waitlists/{id}/waitees/{waitee["id"]}/notify", null)).StatusCode);
+        // A double click while the first is on its way does not queue a second notification.
+        await (await staff.PostAsync($"/waitlists/{id}/waitees/{waitee["id"]}/notify", null)).AssertProblemAsync(HttpStatusCode.Conflict);
         await app.DrainAsync();
         await app.DrainAsync(); // a second pass finds nothing more to send
 
@@ -247,19 +257,7 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
 }
 
 /// <summary>The in-process loops: a staff "notify now" reaches the guest within seconds, not at the next tick.</summary>
-public sealed class BackgroundNotificationApp : TavoloApp
-{
-    public SmtpSink Smtp { get; } = new();
-
-    protected override bool UseFakeClock => false;
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Tavolo:Smtp:Host"] = "127.0.0.1",
-        ["Tavolo:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Tavolo:Smtp:Security"] = "None",
-    };
-}
+public sealed class BackgroundNotificationApp : SmtpApp;
 
 public sealed class BackgroundNotificationTests(BackgroundNotificationApp app) : IClassFixture<BackgroundNotificationApp>
 {

@@ -86,8 +86,12 @@ public sealed class SmtpSink : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return; // the factory may dispose its fixture twice (Dispose and DisposeAsync)
         await _stop.CancelAsync();
         _listener.Stop();
         try { await _accepting; } catch (Exception) { }

@@ -154,7 +154,11 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(
-            "UPDATE waitees SET due_at = $now WHERE id = $id AND status = 'WAITING';", cancellationToken,
+            """
+            UPDATE waitees SET due_at = $now
+            WHERE id = $id AND status = 'WAITING' AND due_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM notifications WHERE waitee_id = $id AND status = 'QUEUED');
+            """, cancellationToken,
             ("$now", Sql.Time(now)), ("$id", waiteeId)) == 1;
     }
 
