@@ -144,6 +144,28 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     }
 
     [Fact]
+    public async Task The_estimate_learns_from_the_waitlists_own_history()
+    {
+        var (owner, id) = await NewWaitlistAsync(new { name = "Learner", averageWaitMinutesPerParty = 10 });
+        using var client = owner.Client();
+        var parties = new List<string>();
+        for (var i = 0; i < 6; i++)
+            parties.Add((string)(await AddAsync(client, id, "P" + i))["id"]!);
+        Assert.Equal(60, (int)(await AddAsync(client, id, "Probe"))["estimatedWaitMinutes"]!); // 6 ahead × the configured 10
+
+        // Five parties seated 2, 4, 6, 8, 10 minutes after joining, with 0..4 parties ahead (counted as at least 1):
+        // 30 minutes over 11 parties ahead = 2.73 minutes per party.
+        for (var i = 0; i < 5; i++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/waitlists/{id}/waitees/{parties[i]}/seat", null)).StatusCode);
+        }
+        var late = await AddAsync(client, id, "Late"); // position 3: P5 and Probe ahead
+        Assert.Equal(3, (int)late["position"]!);
+        Assert.Equal(5, (int)late["estimatedWaitMinutes"]!); // round(2.727 × 2)
+    }
+
+    [Fact]
     public async Task Ended_waitees_cannot_change_state_again()
     {
         var (owner, id) = await NewWaitlistAsync();
