@@ -39,6 +39,7 @@ builder.Services.AddWaitlists(options);
 var app = builder.Build();
 
 await app.Services.PrepareStorageAsync();
+app.Services.GetRequiredService<SigningKeys>(); // load or create the key ring now: fail fast, and not on the first request
 await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationToken.None);
 
 app.UseMiddleware<RequestLogging>();

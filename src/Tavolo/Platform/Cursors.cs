@@ -62,3 +62,22 @@ public static class PageLimit
 
 /// <summary>One page of a list.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>The keyset paging every list does: read <c>?cursor=</c>, fetch limit + 1 rows, answer a page.</summary>
+public static class Paging
+{
+    /// <summary>The position after which to read; false when the cursor was not made for this list (answer 400).</summary>
+    public static bool TryAfter(this Cursors cursors, string scope, string? cursor, out string? after)
+    {
+        after = null;
+        return cursor is null || (after = cursors.Decode(scope, cursor)) is not null;
+    }
+
+    /// <summary>A page from rows fetched with <c>limit + 1</c>: the extra row only says there is a next page.</summary>
+    public static Page<TView> ToPage<TRow, TView>(
+        this Cursors cursors, string scope, IReadOnlyList<TRow> rows, int limit, Func<TRow, TView> view, Func<TRow, string> position) =>
+        new(rows.Take(limit).Select(view).ToList(), rows.Count > limit ? cursors.Encode(scope, position(rows[limit - 1])) : null);
+
+    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem InvalidCursor() =>
+        Problems.Validation("cursor", "The cursor is not valid for this list.");
+}

@@ -34,14 +34,11 @@ public static class UserEndpoints
         [AsParameters] UserListQuery query, IUserStore users, Cursors cursors, CancellationToken cancellationToken)
     {
         var scope = "users|" + query.Role;
-        string? after = null;
-        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
-            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        if (!cursors.TryAfter(scope, query.Cursor, out var after))
+            return Paging.InvalidCursor();
         var limit = PageLimit.Parse(query.Limit);
         var rows = await users.ListAsync(query.Role, after, limit + 1, cancellationToken);
-        var page = rows.Take(limit).Select(UserView.From).ToList();
-        var next = rows.Count > limit ? cursors.Encode(scope, page[^1].Id) : null;
-        return TypedResults.Ok(new Page<UserView>(page, next));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, UserView.From, u => u.Id));
     }
 
     private static async Task<Results<Created<UserView>, ProblemHttpResult>> Create(

@@ -52,15 +52,14 @@ public static class WaitlistEndpoints
     {
         var owner = OwnerFilter(caller);
         var scope = "waitlists|" + owner;
-        string? after = null;
-        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
-            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        if (!cursors.TryAfter(scope, query.Cursor, out var after))
+            return Paging.InvalidCursor();
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListAsync(owner, after, limit + 1, cancellationToken);
-        var items = new List<WaitlistView>();
+        var counts = new Dictionary<string, int>();
         foreach (var w in rows.Take(limit))
-            items.Add(WaitlistView.From(w, await store.CountActiveAsync(w.Id, cancellationToken)));
-        return TypedResults.Ok(new Page<WaitlistView>(items, rows.Count > limit ? cursors.Encode(scope, items[^1].Id) : null));
+            counts[w.Id] = await store.CountActiveAsync(w.Id, cancellationToken);
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaitlistView.From(w, counts[w.Id]), w => w.Id));
     }
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> Get(
@@ -110,19 +109,14 @@ public static class WaitlistEndpoints
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         var scope = $"waitees|{id}|{query.Status}";
-        (DateTime, string)? after = null;
-        if (query.Cursor is not null)
-        {
-            if (cursors.Decode(scope, query.Cursor) is not { } position || Waitees.ParsePosition(position) is not { } parsed)
-                return Problems.Validation("cursor", "The cursor is not valid for this list.");
-            after = parsed;
-        }
+        if (!cursors.TryAfter(scope, query.Cursor, out var position)
+            || (position is not null && Waitees.ParsePosition(position) is null))
+            return Paging.InvalidCursor();
+        var after = position is null ? null : Waitees.ParsePosition(position);
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListWaiteesAsync(id, query.Status, after, limit + 1, cancellationToken);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
-        var items = rows.Take(limit).Select(w => WaiteeView.From(w, perParty)).ToList();
-        var next = rows.Count > limit ? cursors.Encode(scope, Waitees.FormatPosition(rows[limit - 1])) : null;
-        return TypedResults.Ok(new Page<WaiteeView>(items, next));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), Waitees.FormatPosition));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
@@ -187,14 +181,12 @@ public static class WaitlistEndpoints
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null)
             return Problems.NotFound("No such waitlist.");
         var scope = "notifications|" + id;
-        string? after = null;
-        if (query.Cursor is not null && (after = cursors.Decode(scope, query.Cursor)) is null)
-            return Problems.Validation("cursor", "The cursor is not valid for this list.");
+        if (!cursors.TryAfter(scope, query.Cursor, out var after))
+            return Paging.InvalidCursor();
         var limit = PageLimit.Parse(query.Limit);
         var rows = await notifications.ListAsync(id, after, limit + 1, cancellationToken);
-        var items = rows.Take(limit).Select(n => new NotificationView(
-            n.Id, n.WaiteeId, n.Channel, n.To, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt)).ToList();
-        return TypedResults.Ok(new Page<NotificationView>(items, rows.Count > limit ? cursors.Encode(scope, items[^1].Id) : null));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit,
+            n => new NotificationView(n.Id, n.WaiteeId, n.Channel, n.To, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt), n => n.Id));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> TransitionAsync(
