@@ -32,16 +32,10 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UserView>, ProblemHttpResult>> Register(
-        RegisterRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var user = new User(Ids.New(), request.Email!.Trim(), request.Name!.Trim(), request.AccountType ?? Roles.Customer,
-            passwords.Hash(request.Password!), now, now);
-        if (await users.CreateAsync(user, cancellationToken) == UserWrite.EmailTaken)
-            return Problems.Conflict("An account with this email already exists.");
-        return TypedResults.Created($"/users/{user.Id}", UserView.From(user));
-    }
+    private static Task<Results<Created<UserView>, ProblemHttpResult>> Register(
+        RegisterRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
+        UserEndpoints.CreateUserAsync(request.Email!, request.Name!, request.AccountType ?? Roles.Customer, request.Password!,
+            users, passwords, clock, cancellationToken);
 
     private static async Task<Results<Ok<TokensResponse>, ProblemHttpResult>> Login(
         LoginRequest request, SessionService sessions, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)

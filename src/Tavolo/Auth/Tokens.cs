@@ -20,10 +20,11 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
 
     public string Issuer => _auth.Issuer;
 
-    public TokenValidationParameters ValidationParameters => new()
+    // Built once: it is read on every authenticated request.
+    private readonly TokenValidationParameters _validation = new()
     {
-        ValidIssuer = _auth.Issuer,
-        ValidAudience = _auth.Audience,
+        ValidIssuer = options.Value.Auth.Issuer,
+        ValidAudience = options.Value.Auth.Audience,
         IssuerSigningKeys = keys.All,
         ValidAlgorithms = [SigningKeys.Algorithm],
         ValidTypes = ["JWT"],
@@ -65,7 +66,7 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
     /// <summary>Validates a bearer token's signature and claims (not yet its session: see <see cref="SessionService"/>).</summary>
     public async Task<ClaimsIdentity?> ValidateAsync(string token)
     {
-        var result = await _handler.ValidateTokenAsync(token, ValidationParameters);
+        var result = await _handler.ValidateTokenAsync(token, _validation);
         return result.IsValid ? result.ClaimsIdentity : null;
     }
 }

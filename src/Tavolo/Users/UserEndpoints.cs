@@ -41,11 +41,17 @@ public static class UserEndpoints
         return TypedResults.Ok(cursors.ToPage(scope, rows, limit, UserView.From, u => u.Id));
     }
 
-    private static async Task<Results<Created<UserView>, ProblemHttpResult>> Create(
-        CreateUserRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+    private static Task<Results<Created<UserView>, ProblemHttpResult>> Create(
+        CreateUserRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
+        CreateUserAsync(request.Email!, request.Name!, request.Role!, request.Password!, users, passwords, clock, cancellationToken);
+
+    /// <summary>Creates an account (registration and the admin route): 201 with its location, or 409 for a taken email.</summary>
+    public static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateUserAsync(
+        string email, string name, string role, string password, IUserStore users, Passwords passwords, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var user = new User(Ids.New(), request.Email!.Trim(), request.Name!.Trim(), request.Role!, passwords.Hash(request.Password!), now, now);
+        var user = new User(Ids.New(), email.Trim(), name.Trim(), role, passwords.Hash(password), now, now);
         if (await users.CreateAsync(user, cancellationToken) == UserWrite.EmailTaken)
             return Problems.Conflict("An account with this email already exists.");
         return TypedResults.Created($"/users/{user.Id}", UserView.From(user));

@@ -42,7 +42,8 @@ public interface IWaitlistStore
     /// <summary>Deletes the waitlist with its waitees and their notifications.</summary>
     Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken);
 
-    Task<int> CountActiveAsync(string waitlistId, CancellationToken cancellationToken);
+    /// <summary>WAITING + NOTIFIED parties per waitlist, for a whole page of waitlists in one call (absent: none).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken);
 
     /// <summary>Adds a waitee at the end of the line, recording its position at join; null when the waitlist is gone or closed.</summary>
     Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken);

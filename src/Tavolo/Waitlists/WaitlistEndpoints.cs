@@ -56,16 +56,14 @@ public static class WaitlistEndpoints
             return Paging.InvalidCursor();
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListAsync(owner, after, limit + 1, cancellationToken);
-        var counts = new Dictionary<string, int>();
-        foreach (var w in rows.Take(limit))
-            counts[w.Id] = await store.CountActiveAsync(w.Id, cancellationToken);
-        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaitlistView.From(w, counts[w.Id]), w => w.Id));
+        var counts = await store.CountActiveAsync(rows.Take(limit).Select(w => w.Id).ToList(), cancellationToken);
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaitlistView.From(w, counts.GetValueOrDefault(w.Id)), w => w.Id));
     }
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> Get(
         string id, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is { } w
-            ? TypedResults.Ok(WaitlistView.From(w, await store.CountActiveAsync(w.Id, cancellationToken)))
+            ? TypedResults.Ok(await ViewAsync(w, store, cancellationToken))
             : Problems.NotFound("No such waitlist.");
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult, ValidationProblem>> Update(
@@ -87,7 +85,7 @@ public static class WaitlistEndpoints
             UpdatedAt = clock.GetUtcNow().UtcDateTime,
         };
         return await store.UpdateAsync(updated, cancellationToken)
-            ? TypedResults.Ok(WaitlistView.From(updated, await store.CountActiveAsync(id, cancellationToken)))
+            ? TypedResults.Ok(await ViewAsync(updated, store, cancellationToken))
             : Problems.NotFound("No such waitlist.");
     }
 
@@ -201,6 +199,9 @@ public static class WaitlistEndpoints
             return Problems.Conflict($"The waitee is {waitee.Status}; it cannot become {to}.");
         return TypedResults.Ok(WaiteeView.From(moved, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
+
+    private static async Task<WaitlistView> ViewAsync(Waitlist waitlist, IWaitlistStore store, CancellationToken cancellationToken) =>
+        WaitlistView.From(waitlist, (await store.CountActiveAsync([waitlist.Id], cancellationToken)).GetValueOrDefault(waitlist.Id));
 
     private static ValidationProblem? InsecureWebhook(string? url, IOptions<TavoloOptions> options) =>
         url is not null && !options.Value.Notifications.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)

@@ -86,3 +86,31 @@ public sealed class AddressThrottleTests(AddressThrottleApp app) : IClassFixture
         Assert.True(limited.Headers.Contains("Retry-After"));
     }
 }
+
+public sealed class JoinLimitApp : TavoloApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Tavolo:RateLimits:PerAddressPerMinute"] = "3",
+    };
+}
+
+public sealed class JoinLimitTests(JoinLimitApp app) : IClassFixture<JoinLimitApp>
+{
+    [Fact]
+    public async Task Guest_check_in_is_rate_limited_per_address_and_the_refused_party_is_not_added()
+    {
+        var owner = await app.NewUserAsync("owner");
+        using var staff = owner.Client();
+        var waitlist = await (await staff.PostAsJsonAsync("/waitlists", new { name = "Busy" })).ReadJsonAsync(HttpStatusCode.Created);
+        using var guest = app.Anonymous();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await guest.PostAsJsonAsync($"/waitlists/{waitlist["id"]}/join", new { name = "G" + i, partySize = 2, phone = "+14155550123" })).StatusCode);
+
+        var refused = await guest.PostAsJsonAsync($"/waitlists/{waitlist["id"]}/join", new { name = "Extra", partySize = 2, phone = "+14155550123" });
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        var after = await (await staff.GetAsync($"/waitlists/{waitlist["id"]}")).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(3, (int)after["waitingCount"]!);
+    }
+}

@@ -35,6 +35,27 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     }
 
     [Fact]
+    public async Task The_list_shows_each_waitlists_own_waiting_count()
+    {
+        var owner = await app.NewUserAsync("owner");
+        using var client = owner.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (string)(await (await client.PostAsJsonAsync("/waitlists", new { name = "L" + i })).ReadJsonAsync(HttpStatusCode.Created))["id"]!;
+            ids.Add(id);
+            for (var p = 0; p < i; p++)
+                await AddAsync(client, id, "P" + p);
+        }
+        var seated = await AddAsync(client, ids[2], "Seated");
+        await client.PostAsync($"/waitlists/{ids[2]}/waitees/{seated["id"]}/seat", null); // ended parties do not count
+
+        var page = await (await client.GetAsync("/waitlists")).ReadJsonAsync(HttpStatusCode.OK);
+        var counts = page["items"]!.AsArray().ToDictionary(w => (string)w!["id"]!, w => (int)w!["waitingCount"]!);
+        Assert.Equal([0, 1, 2], ids.Select(id => counts[id]));
+    }
+
+    [Fact]
     public async Task A_customer_cannot_run_waitlists()
     {
         var customer = await app.NewUserAsync();

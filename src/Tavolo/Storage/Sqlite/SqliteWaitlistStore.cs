@@ -67,12 +67,19 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
             ("$id", id), ("$owner", ownerId)) == 1;
     }
 
-    public async Task<int> CountActiveAsync(string waitlistId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken)
     {
+        if (waitlistIds.Count == 0)
+            return new Dictionary<string, int>();
         await using var connection = await database.OpenAsync(cancellationToken);
-        return Convert.ToInt32(await connection.ScalarAsync(
-            "SELECT COUNT(*) FROM waitees WHERE waitlist_id = $id AND status IN ('WAITING', 'NOTIFIED');", cancellationToken,
-            ("$id", waitlistId)), System.Globalization.CultureInfo.InvariantCulture);
+        var ids = waitlistIds.Select((id, i) => ("$w" + i, (object?)id)).ToArray();
+        var rows = await connection.QueryAsync(
+            $"""
+            SELECT waitlist_id, COUNT(*) FROM waitees
+            WHERE waitlist_id IN ({string.Join(", ", ids.Select(p => p.Item1))}) AND status IN ('WAITING', 'NOTIFIED')
+            GROUP BY waitlist_id;
+            """, r => (r.GetString(0), r.GetInt32(1)), cancellationToken, ids);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
     public async Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken)
