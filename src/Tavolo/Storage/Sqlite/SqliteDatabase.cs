@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
@@ -13,6 +14,7 @@ namespace Tavolo.Storage.Sqlite;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     public SqliteDatabase(IOptions<TavoloOptions> options)
     {
@@ -37,7 +39,12 @@ public sealed class SqliteDatabase
         await connection.OpenAsync(cancellationToken);
         // WAL + NORMAL: a commit survives a process crash; only an OS crash or power loss can roll back the
         // last commits (never corrupt). It saves an fsync per commit, which is most of a small write's cost.
-        await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
+        // The setting lives on the pooled native connection, so it is made once per native connection.
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
+            _configured.AddOrUpdate(handle, handle);
+        }
         return connection;
     }
 
