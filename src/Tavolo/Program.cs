@@ -1,5 +1,7 @@
 using Tavolo.Auth;
+using Tavolo.Orders;
 using Tavolo.Platform;
+using Tavolo.PromoCodes;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -35,6 +37,8 @@ builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
 builder.Services.AddWaitlists(options);
+builder.Services.AddOrders();
+builder.Services.AddPromoCodes();
 
 var app = builder.Build();
 
@@ -58,6 +62,8 @@ if (app.Configuration["Tavolo:Bench"] == "true")
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();
+if (options.Serves("orders")) app.MapOrders();
+if (options.Serves("promo-codes")) app.MapPromoCodes();
 
 await app.RunAsync();
 

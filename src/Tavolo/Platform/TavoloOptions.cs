@@ -29,10 +29,22 @@ public sealed class TavoloOptions
 
     public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();
 
+    public IdempotencyOptions Idempotency { get; set; } = new();
+
+    public PromoCodeOptions PromoCodes { get; set; } = new();
+
     public bool Serves(string module) =>
         string.IsNullOrWhiteSpace(Modules)
         || Modules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Contains(module, StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class PromoCodeOptions
+{
+    /// <summary><c>sqlite</c> | <c>postgres</c>.</summary>
+    public string Storage { get; set; } = "sqlite";
+
+    public string? ConnectionString { get; set; }
 }
 
 public sealed class SqliteOptions

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Auth;
+using Tavolo.Orders;
 using Tavolo.Platform;
+using Tavolo.PromoCodes;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -21,10 +23,21 @@ public static class StorageSetup
                 services.AddSingleton<ISessionStore, SqliteSessionStore>();
                 services.AddSingleton<IWaitlistStore, SqliteWaitlistStore>();
                 services.AddSingleton<INotificationStore, SqliteNotificationStore>();
+                services.AddSingleton<IOrderStore, SqliteOrderStore>();
+                services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 break;
             default:
                 throw new InvalidOperationException($"Tavolo__Storage '{options.Storage}' is not supported here; use 'sqlite'.");
+        }
+        switch (options.PromoCodes.Storage.ToLowerInvariant())
+        {
+            case "sqlite":
+                services.TryAddSingleton<SqliteDatabase>();
+                services.AddSingleton<IPromoCodeStore, SqlitePromoCodeStore>();
+                break;
+            default:
+                throw new InvalidOperationException($"Tavolo__PromoCodes__Storage '{options.PromoCodes.Storage}' is not supported here; use 'sqlite'.");
         }
         switch (options.Queue.ToLowerInvariant())
         {

@@ -113,5 +113,66 @@ public static class SqliteMigrations
                 created_at    TEXT NOT NULL
             );
             """),
+        (3, """
+            CREATE TABLE promo_codes (
+                code                TEXT PRIMARY KEY,  -- upper-case
+                owner_id            TEXT NOT NULL,
+                created_by          TEXT NOT NULL,
+                discount_percentage INTEGER NOT NULL,
+                expires_at          TEXT NOT NULL,
+                description         TEXT NOT NULL,
+                max_redemptions     INTEGER,
+                redemptions         INTEGER NOT NULL DEFAULT 0,
+                created_at          TEXT NOT NULL,
+                updated_at          TEXT NOT NULL
+            );
+            -- One index per sort key (ending in the tie-breaker), and the two visibility scopes by the default sort.
+            CREATE INDEX promo_codes_by_created ON promo_codes (created_at, code);
+            CREATE INDEX promo_codes_by_expiry ON promo_codes (expires_at, code);
+            CREATE INDEX promo_codes_by_discount ON promo_codes (discount_percentage, code);
+            CREATE INDEX promo_codes_by_creator ON promo_codes (created_by, created_at, code);
+            CREATE INDEX promo_codes_by_owner ON promo_codes (owner_id, created_at, code);
+
+            -- Which order used which code: makes redeeming idempotent per order and releasing exact.
+            CREATE TABLE promo_redemptions (
+                code        TEXT NOT NULL REFERENCES promo_codes (code) ON DELETE CASCADE,
+                order_id    TEXT NOT NULL,
+                user_id     TEXT NOT NULL,
+                redeemed_at TEXT NOT NULL,
+                PRIMARY KEY (code, order_id)
+            );
+
+            CREATE TABLE orders (
+                order_id            TEXT PRIMARY KEY,
+                user_id             TEXT NOT NULL,
+                restaurant_id       TEXT NOT NULL,
+                status              TEXT NOT NULL,
+                items               TEXT NOT NULL,  -- JSON array of {name, quantity, unitPrice}
+                subtotal            TEXT NOT NULL,  -- decimals as invariant text: exact, never summed in SQL
+                promo_code          TEXT,
+                discount_percentage INTEGER,
+                discount            TEXT NOT NULL,
+                total               TEXT NOT NULL,
+                created_at          TEXT NOT NULL,
+                updated_at          TEXT NOT NULL,
+                version             INTEGER NOT NULL
+            );
+            CREATE INDEX orders_by_user ON orders (user_id, created_at, order_id);
+            CREATE INDEX orders_by_restaurant ON orders (restaurant_id, created_at, order_id);
+            CREATE INDEX orders_by_time ON orders (created_at, order_id);
+
+            CREATE TABLE idempotency_records (
+                key                   TEXT PRIMARY KEY,  -- caller | path | client key
+                fingerprint           TEXT NOT NULL,
+                lease_token           TEXT NOT NULL,
+                lease_until           TEXT NOT NULL,
+                expires_at            TEXT NOT NULL,
+                response_status       INTEGER,           -- NULL while in flight
+                response_content_type TEXT,
+                response_location     TEXT,
+                response_body         BLOB
+            );
+            CREATE INDEX idempotency_records_expiry ON idempotency_records (expires_at);
+            """),
     ];
 }

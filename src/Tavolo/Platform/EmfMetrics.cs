@@ -1,0 +1,51 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Tavolo.Platform;
+
+/// <summary>
+/// CloudWatch Embedded Metric Format: one JSON line per event on stdout. On Lambda, CloudWatch Logs turns these lines
+/// into metrics with no agent and no API call; locally they are plain log lines.
+/// </summary>
+public sealed class EmfMetrics(TimeProvider clock, TextWriter output)
+{
+    public const string Namespace = "Tavolo";
+
+    public EmfMetrics(TimeProvider clock) : this(clock, Console.Out) { }
+
+    public void Write(string service, params (string Name, string Unit, decimal Value)[] metrics)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("_aws");
+            json.WriteNumber("Timestamp", clock.GetUtcNow().ToUnixTimeMilliseconds());
+            json.WriteStartArray("CloudWatchMetrics");
+            json.WriteStartObject();
+            json.WriteString("Namespace", Namespace);
+            json.WriteStartArray("Dimensions");
+            json.WriteStartArray();
+            json.WriteStringValue("Service");
+            json.WriteEndArray();
+            json.WriteEndArray();
+            json.WriteStartArray("Metrics");
+            foreach (var (name, unit, _) in metrics)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", name);
+                json.WriteString("Unit", unit);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteString("Service", service);
+            foreach (var (name, _, value) in metrics)
+                json.WriteNumber(name, value);
+            json.WriteEndObject();
+        }
+        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}

@@ -1,0 +1,28 @@
+namespace Tavolo.Platform;
+
+/// <summary>
+/// One idempotency key: the request's fingerprint, who holds it (<c>LeaseToken</c>, until <c>LeaseUntil</c>) while the
+/// first request runs, and once it has finished, the response to replay until <c>ExpiresAt</c>.
+/// </summary>
+public sealed record IdempotencyRecord(
+    string Key, string Fingerprint, string LeaseToken, DateTime LeaseUntil, DateTime ExpiresAt, StoredResponse? Response = null);
+
+/// <summary>A finished response, replayed byte for byte.</summary>
+public sealed record StoredResponse(int Status, string? ContentType, string? Location, byte[] Body);
+
+/// <summary>The idempotency records port (SQLite locally, DynamoDB on AWS).</summary>
+public interface IIdempotencyStore
+{
+    /// <summary>
+    /// Claims the key for a new request (a conditional write: of concurrent claims one wins). A record that has expired,
+    /// or is still in flight with its lease run out (a crashed request), counts as absent and is taken over.
+    /// Returns null when the claim won, else the live record that stopped it.
+    /// </summary>
+    Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Stores the response, if the lease is still this request's.</summary>
+    Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the key (the request failed, so a retry should run afresh), if the lease is still this request's.</summary>
+    Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken);
+}

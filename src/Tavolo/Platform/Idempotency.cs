@@ -1,0 +1,141 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Tavolo.Auth;
+
+namespace Tavolo.Platform;
+
+public sealed class IdempotencyOptions
+{
+    /// <summary>How long a finished request's response is replayed.</summary>
+    public int ExpiryHours { get; set; } = 24;
+
+    /// <summary>How long a request may run before a retry with its key may take over (a crashed request must not block the key).</summary>
+    public int InFlightSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Makes a mutating route idempotent, like Powertools' idempotency utility: the key (the <c>Idempotency-Key</c> header,
+/// or a field of the body) is scoped to the caller and the path; the first request claims it, a repeat with the same body
+/// gets the stored response with <c>Idempotent-Replayed: true</c>, a different body <c>422</c>, and a repeat while the first
+/// is still running <c>409</c>. Only successful (2xx) responses are kept; after a failure the key is free again.
+/// </summary>
+public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) : IEndpointFilter where TBody : class
+{
+    public const string KeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var body = context.Arguments.OfType<TBody>().FirstOrDefault();
+        var header = http.Request.Headers[KeyHeader].ToString();
+        if (header.Length > 0 && (header.Length > 255 || header.Any(c => c is < '!' or > '~')))
+            return Problems.Validation(KeyHeader, "Must be 1 to 255 visible ASCII characters.");
+        var clientKey = header.Length > 0 ? header : body is null ? null : keyFromBody?.Invoke(body);
+        if (clientKey is null || body is null)
+            return await next(context);
+
+        var services = http.RequestServices;
+        var store = services.GetRequiredService<IIdempotencyStore>();
+        var options = services.GetRequiredService<IOptions<TavoloOptions>>().Value.Idempotency;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var claim = new IdempotencyRecord(
+            Key(http.User, http.Request.Path, clientKey), Fingerprint(http, body), Ids.New(),
+            now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
+
+        if (await store.TryClaimAsync(claim, now, http.RequestAborted) is { } existing)
+        {
+            if (existing.Response is null)
+            {
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((existing.LeaseUntil - now).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problems.Conflict("A request with this idempotency key is still in progress; retry shortly.");
+            }
+            return existing.Fingerprint == claim.Fingerprint
+                ? new Replay(existing.Response)
+                : TypedResults.Problem("This idempotency key was used with a different request.", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch
+        {
+            await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
+            throw;
+        }
+        if (result is not IResult outcome)
+        {
+            await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
+            return result;
+        }
+
+        // Run the result into a buffer to keep exactly what the client gets, then send it on.
+        var response = http.Response;
+        var original = response.Body;
+        using var buffer = new MemoryStream();
+        response.Body = buffer;
+        try
+        {
+            await outcome.ExecuteAsync(http);
+        }
+        finally
+        {
+            response.Body = original;
+        }
+        var bytes = buffer.ToArray();
+        if (response.StatusCode is >= 200 and < 300)
+        {
+            var stored = new StoredResponse(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, bytes);
+            await store.CompleteAsync(claim.Key, claim.LeaseToken, stored, CancellationToken.None);
+        }
+        else
+        {
+            await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
+        }
+        response.ContentLength = bytes.Length;
+        await original.WriteAsync(bytes, http.RequestAborted);
+        return Results.Empty;
+    }
+
+    private static string Key(ClaimsPrincipal caller, PathString path, string clientKey) =>
+        $"{(caller.Identity?.IsAuthenticated == true ? caller.Id() : "-")}|{path}|{clientKey}";
+
+    /// <summary>SHA-256 of the body as bound (so formatting and field order do not matter) and the route values.</summary>
+    private static string Fingerprint(HttpContext http, TBody body)
+    {
+        var json = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, json.GetTypeInfo(typeof(TBody)));
+        var method = Encoding.UTF8.GetBytes(http.Request.Method + " " + http.Request.Path + "\n");
+        return Convert.ToHexStringLower(SHA256.HashData([.. method, .. bytes]));
+    }
+
+    private sealed class Replay(StoredResponse stored) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = stored.Status;
+            response.ContentType = stored.ContentType;
+            if (stored.Location is not null)
+                response.Headers.Location = stored.Location;
+            response.Headers[ReplayedHeader] = "true";
+            response.ContentLength = stored.Body.Length;
+            await response.Body.WriteAsync(stored.Body, httpContext.RequestAborted);
+        }
+    }
+}
+
+public static class IdempotencyExtensions
+{
+    /// <summary>Opts a route into <see cref="IdempotencyFilter{TBody}"/>, keyed by the header or, when given, a body field.</summary>
+    public static RouteHandlerBuilder WithIdempotency<TBody>(this RouteHandlerBuilder builder, Func<TBody, string?>? keyFromBody = null)
+        where TBody : class =>
+        builder.AddEndpointFilter(new IdempotencyFilter<TBody>(keyFromBody))
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+}

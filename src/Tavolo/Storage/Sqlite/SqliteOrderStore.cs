@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Tavolo.Orders;
+
+namespace Tavolo.Storage.Sqlite;
+
+public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
+{
+    private const string Columns =
+        "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version";
+
+    public async Task<bool> CreateAsync(Order order, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            $"""
+            INSERT INTO orders ({Columns})
+            VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
+            ON CONFLICT (order_id) DO NOTHING;
+            """, cancellationToken, Parameters(order)) == 1;
+    }
+
+    public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, orderId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Order>> ListAsync(
+        OrderFilter filter, (DateTime CreatedAt, string OrderId)? before, int limit, CancellationToken cancellationToken)
+    {
+        // Only the conditions in use, so that SQLite picks the index of the user or restaurant (or of time for an admin).
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("$limit", limit) };
+        if (filter.UserId is { } user) { where.Add("user_id = $user"); parameters.Add(("$user", user)); }
+        if (filter.RestaurantId is { } restaurant) { where.Add("restaurant_id = $restaurant"); parameters.Add(("$restaurant", restaurant)); }
+        if (filter.Status is { } status) { where.Add("status = $status"); parameters.Add(("$status", status)); }
+        if (before is var (at, id))
+        {
+            where.Add("(created_at, order_id) < ($at, $id)");
+            parameters.Add(("$at", Sql.Time(at)));
+            parameters.Add(("$id", id));
+        }
+        var condition = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"SELECT {Columns} FROM orders {condition} ORDER BY created_at DESC, order_id DESC LIMIT $limit;", Read, cancellationToken, [.. parameters]);
+    }
+
+    public async Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
+                discount = $discount, total = $total, updated_at = $updated, version = $version
+            WHERE order_id = $id AND status = 'PLACED' AND version = $expected;
+            """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1;
+    }
+
+    public async Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(
+            $"""
+            UPDATE orders SET status = $to, updated_at = $now, version = version + 1
+            WHERE order_id = $id AND status = 'PLACED' AND ($notBefore IS NULL OR created_at >= $notBefore)
+            RETURNING {Columns};
+            """, Read, cancellationToken, ("$id", orderId), ("$to", to), ("$now", Sql.Time(now)), ("$notBefore", Sql.Time(createdNotBefore)));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<Order?> FindAsync(SqliteConnection connection, string orderId, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync($"SELECT {Columns} FROM orders WHERE order_id = $id;", Read, cancellationToken, ("$id", orderId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static (string, object?)[] Parameters(Order o) =>
+    [
+        ("$id", o.OrderId), ("$user", o.UserId), ("$restaurant", o.RestaurantId), ("$status", o.Status),
+        ("$items", JsonSerializer.Serialize(o.Items.ToList(), OrdersJson.Default.ListOrderItem)),
+        ("$subtotal", Decimal(o.Subtotal)), ("$code", o.PromoCode), ("$percentage", o.DiscountPercentage),
+        ("$discount", Decimal(o.Discount)), ("$total", Decimal(o.Total)),
+        ("$created", Sql.Time(o.CreatedAt)), ("$updated", Sql.Time(o.UpdatedAt)), ("$version", o.Version),
+    ];
+
+    private static string Decimal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static Order Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        JsonSerializer.Deserialize(r.GetString(4), OrdersJson.Default.ListOrderItem)!,
+        decimal.Parse(r.GetString(5), CultureInfo.InvariantCulture), r.GetStringOrNull(6), r.IsDBNull(7) ? null : r.GetInt32(7),
+        decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture),
+        r.GetTime(10), r.GetTime(11), r.GetInt32(12));
+}

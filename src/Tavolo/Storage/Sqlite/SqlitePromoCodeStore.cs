@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using Tavolo.PromoCodes;
+
+namespace Tavolo.Storage.Sqlite;
+
+public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeStore
+{
+    public async Task<bool> CreateAsync(PromoCode code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            $"""
+            INSERT INTO promo_codes ({PromoCodeSql.Columns})
+            VALUES ($code, $owner, $creator, $discount, $expires, $description, $max, $redemptions, $created, $updated)
+            ON CONFLICT (code) DO NOTHING;
+            """, cancellationToken, Parameters(code)) == 1;
+    }
+
+    public async Task<PromoCode?> FindAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, code, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PromoCode>> ListAsync(
+        PromoCodeFilter filter, PromoPosition? after, int limit, DateTime now, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = PromoCodeSql.List(filter, after, limit, now, t => Sql.Time(t), "instr({0}, {1}) > 0");
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(sql, Read, cancellationToken, [.. parameters]);
+    }
+
+    public async Task<bool> UpdateAsync(PromoCode code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE promo_codes SET owner_id = $owner, discount_percentage = $discount, expires_at = $expires,
+                description = $description, max_redemptions = $max, updated_at = $updated
+            WHERE code = $code AND ($max IS NULL OR redemptions <= $max);
+            """, cancellationToken, Parameters(code)) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1;
+    }
+
+    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: the check and the count happen under the write lock, so concurrent orders cannot both take the last one.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await FindAsync(connection, code, cancellationToken) is not { } promo)
+            return Redemption.Refused(PromoReason.NotFound);
+        var already = await connection.ScalarAsync(
+            "SELECT 1 FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken, ("$code", code), ("$order", orderId));
+        if (already is not null)
+            return new Redemption(promo.DiscountPercentage, null);
+        if (promo.RefusalFor(userId, now) is { } refusal)
+            return Redemption.Refused(refusal);
+        await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = $code;", cancellationToken, ("$code", code));
+        await connection.ExecuteAsync(
+            "INSERT INTO promo_redemptions (code, order_id, user_id, redeemed_at) VALUES ($code, $order, $user, $at);", cancellationToken,
+            ("$code", code), ("$order", orderId), ("$user", userId), ("$at", Sql.Time(now)));
+        await transaction.CommitAsync(cancellationToken);
+        return new Redemption(promo.DiscountPercentage, null, Counted: true);
+    }
+
+    public async Task ReleaseAsync(string code, string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await connection.ExecuteAsync("DELETE FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken,
+                ("$code", code), ("$order", orderId)) == 1)
+        {
+            await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions - 1 WHERE code = $code;", cancellationToken, ("$code", code));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<PromoCode?> FindAsync(SqliteConnection connection, string code, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync(
+            $"SELECT {PromoCodeSql.Columns} FROM promo_codes WHERE code = $code;", Read, cancellationToken, ("$code", code));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static (string, object?)[] Parameters(PromoCode c) =>
+    [
+        ("$code", c.Code), ("$owner", c.OwnerId), ("$creator", c.CreatedBy), ("$discount", c.DiscountPercentage),
+        ("$expires", Sql.Time(c.ExpiresAt)), ("$description", c.Description), ("$max", c.MaxRedemptions),
+        ("$redemptions", c.Redemptions), ("$created", Sql.Time(c.CreatedAt)), ("$updated", Sql.Time(c.UpdatedAt)),
+    ];
+
+    private static PromoCode Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetTime(4), r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetInt32(6), r.GetInt32(7), r.GetTime(8), r.GetTime(9));
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Tavolo.Tests.Orders;
+
+/// <summary>Placing orders in tests: a fresh restaurant, a simple basket, a new client-chosen id.</summary>
+public static class Orders
+{
+    public static object Basket(string restaurantId, string? orderId = null, string? promoCode = null, object[]? items = null) => new
+    {
+        orderId = orderId ?? Guid.NewGuid().ToString(),
+        restaurantId,
+        items = items ?? [new { name = "Margherita", quantity = 2, unitPrice = 12.50m }, new { name = "Tiramisu", quantity = 1, unitPrice = 3.99m }],
+        promoCode,
+    };
+
+    public static async Task<JsonObject> PlaceAsync(this HttpClient client, string restaurantId, string? promoCode = null) =>
+        await (await client.PostAsJsonAsync("/orders", Basket(restaurantId, promoCode: promoCode))).ReadJsonAsync(HttpStatusCode.Created);
+
+    public static async Task<JsonObject> NewPromoAsync(this HttpClient issuer, string ownerId, int discount = 15, int? maxRedemptions = null, DateTime? expiresAt = null) =>
+        await (await issuer.PostAsJsonAsync("/promo-codes", new
+        {
+            ownerId, discountPercentage = discount, expiresAt = expiresAt ?? DateTime.UtcNow.AddDays(30), description = "Test code", maxRedemptions,
+        })).ReadJsonAsync(HttpStatusCode.Created);
+
+    public static async Task<List<JsonObject>> ListAllAsync(this HttpClient client, string url)
+    {
+        var all = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var separator = url.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var page = await (await client.GetAsync(cursor is null ? url : $"{url}{separator}cursor={Uri.EscapeDataString(cursor)}")).ReadJsonAsync(HttpStatusCode.OK);
+            all.AddRange(page["items"]!.AsArray().Select(i => i!.AsObject()));
+            cursor = (string?)page["nextCursor"];
+        }
+        while (cursor is not null);
+        return all;
+    }
+}
