@@ -51,3 +51,18 @@ public sealed class SqliteNotificationQueueTests : NotificationQueueContract, IA
     protected override Task<Tavolo.Waitlists.Notifications.INotificationQueue> NewQueueAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock) =>
         Task.FromResult<Tavolo.Waitlists.Notifications.INotificationQueue>(new SqliteNotificationQueue(_sqlite.Database, clock));
 }
+
+public sealed class SqliteOrderStoreTests(SqliteFixture sqlite) : OrderStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override Tavolo.Orders.IOrderStore Store { get; } = new SqliteOrderStore(sqlite.Database);
+}
+
+public sealed class SqliteIdempotencyStoreTests(SqliteFixture sqlite) : IdempotencyStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override IIdempotencyStore Store { get; } = new SqliteIdempotencyStore(sqlite.Database);
+}
+
+public sealed class SqlitePromoCodeStoreTests(SqliteFixture sqlite) : PromoCodeStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override Tavolo.PromoCodes.IPromoCodeStore Store { get; } = new SqlitePromoCodeStore(sqlite.Database);
+}

@@ -21,8 +21,12 @@ public static class Orders
     public static async Task<JsonObject> NewPromoAsync(this HttpClient issuer, string ownerId, int discount = 15, int? maxRedemptions = null, DateTime? expiresAt = null) =>
         await (await issuer.PostAsJsonAsync("/promo-codes", new
         {
-            ownerId, discountPercentage = discount, expiresAt = expiresAt ?? DateTime.UtcNow.AddDays(30), description = "Test code", maxRedemptions,
+            ownerId, discountPercentage = discount, expiresAt = expiresAt ?? DateTime.UtcNow.AddYears(1), description = "Test code", maxRedemptions,
         })).ReadJsonAsync(HttpStatusCode.Created);
+
+    /// <summary>A client with a fresh access token (after a test moved the clock past the old one's expiry).</summary>
+    public static async Task<HttpClient> SignInAgainAsync(this TestUser user) =>
+        user.App.As((string)(await user.App.LoginAsync(user.Email, user.Password))["accessToken"]!);
 
     public static async Task<List<JsonObject>> ListAllAsync(this HttpClient client, string url)
     {
