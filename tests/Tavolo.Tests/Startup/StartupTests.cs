@@ -80,6 +80,20 @@ public sealed class StartupTests(ITestOutputHelper output)
                 status = (string?)(await (await client.GetAsync($"/waitlists/{waitlist["id"]}/waitees/{waitee["id"]}")).ReadJsonAsync(HttpStatusCode.OK))["status"];
             }
             Assert.Equal("NOTIFIED", status);
+
+            // Promo code, order with it, and its idempotent replay: the idempotency filter serialises the bound body
+            // through the source-generated JSON and buffers the response, both of which AOT must keep working.
+            var me = await (await client.GetAsync("/users/me")).ReadJsonAsync(HttpStatusCode.OK);
+            var promo = await (await client.PostAsJsonAsync("/promo-codes", new { ownerId = (string)me["id"]!, discountPercentage = 10, expiresAt = DateTime.UtcNow.AddDays(1), description = "Aot" }))
+                .ReadJsonAsync(HttpStatusCode.Created);
+            var basket = new { orderId = Guid.NewGuid().ToString(), restaurantId = (string)me["id"]!, items = new[] { new { name = "A", quantity = 2, unitPrice = 5m } }, promoCode = (string)promo["code"]! };
+            var order = await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
+            Assert.Equal(9.00m, (decimal)order["total"]!);
+            var replay = await client.PostAsJsonAsync("/orders", basket);
+            Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+            Assert.Equal(order.ToJsonString(), (await replay.ReadJsonAsync(HttpStatusCode.Created)).ToJsonString());
+            var page = await (await client.GetAsync("/promo-codes?sort=-discountPercentage&active=true")).ReadJsonAsync(HttpStatusCode.OK);
+            Assert.Equal(1, (int)page["items"]![0]!["redemptions"]!);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         }
         finally

@@ -11,10 +11,11 @@ namespace Tavolo.Storage.Sqlite;
 /// requests read in parallel and writers queue on SQLite's lock with a busy timeout), and numbered
 /// migrations applied at start-up.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteDatabase(IOptions<TavoloOptions> options)
     {
@@ -32,6 +33,32 @@ public sealed class SqliteDatabase
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// A connection for a write. Writers take turns in this process (SQLite allows one at a time anyway): waiting here
+    /// hands over at once, where a writer that finds the file locked sleeps in Microsoft.Data.Sqlite's busy loop
+    /// (150 ms steps). The turn ends when the connection is disposed. Other processes still meet SQLite's own lock.
+    /// </summary>
+    public async Task<SqliteConnection> OpenWriteAsync(CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken);
+            var released = 0;
+            connection.Disposed += (_, _) =>
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0)
+                    _writer.Release();
+            };
+            return connection;
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -70,6 +97,8 @@ public sealed class SqliteDatabase
         }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    public void Dispose() => _writer.Dispose();
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
 {
     public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         // One statement: insert, or take over a record that expired or whose first request died (lease over, no response).
         var claimed = await connection.ExecuteAsync(
             """
@@ -35,7 +35,7 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
 
     public async Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE idempotency_records SET response_status = $status, response_content_type = $type, response_location = $location, response_body = $body
@@ -47,7 +47,7 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
 
     public async Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync(
             "DELETE FROM idempotency_records WHERE key = $key AND lease_token = $token AND response_status IS NULL;", cancellationToken,
             ("$key", key), ("$token", leaseToken));

@@ -126,11 +126,15 @@ public static class SqliteMigrations
                 created_at          TEXT NOT NULL,
                 updated_at          TEXT NOT NULL
             );
-            -- One index per sort key (ending in the tie-breaker), and the two visibility scopes by the default sort.
+            -- One index per sort key (ending in the tie-breaker) for the admin's view, the same three under the
+            -- creator for an owner's back office (thousands of codes each), and the user's by the default sort
+            -- (a customer holds few codes: sorting them is cheap).
             CREATE INDEX promo_codes_by_created ON promo_codes (created_at, code);
             CREATE INDEX promo_codes_by_expiry ON promo_codes (expires_at, code);
             CREATE INDEX promo_codes_by_discount ON promo_codes (discount_percentage, code);
             CREATE INDEX promo_codes_by_creator ON promo_codes (created_by, created_at, code);
+            CREATE INDEX promo_codes_by_creator_expiry ON promo_codes (created_by, expires_at, code);
+            CREATE INDEX promo_codes_by_creator_discount ON promo_codes (created_by, discount_percentage, code);
             CREATE INDEX promo_codes_by_owner ON promo_codes (owner_id, created_at, code);
 
             -- Which order used which code: makes redeeming idempotent per order and releasing exact.

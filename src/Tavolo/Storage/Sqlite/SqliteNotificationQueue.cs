@@ -19,7 +19,7 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
 
     public async Task EnqueueAsync(string body, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         var now = Sql.Time(Now);
         await connection.ExecuteAsync(
             "INSERT INTO queue_messages (id, queue, body, visible_at, receive_count, created_at) VALUES ($id, $queue, $body, $now, 0, $now);",
@@ -52,7 +52,7 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
     public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(receiptHandle);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM queue_messages WHERE id = $id AND receipt = $receipt;", cancellationToken,
             ("$id", id), ("$receipt", receipt));
     }
@@ -60,7 +60,7 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
     public async Task RetryLaterAsync(string receiptHandle, TimeSpan delay, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(receiptHandle);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE queue_messages SET visible_at = $at WHERE id = $id AND receipt = $receipt;", cancellationToken,
             ("$at", Sql.Time(Now + delay)), ("$id", id), ("$receipt", receipt));
     }
@@ -68,7 +68,7 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
     public async Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(message.ReceiptHandle);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await MoveToDeadLettersAsync(connection, "id = $id AND receipt = $receipt", reason, cancellationToken, ("$id", id), ("$receipt", receipt));
         await transaction.CommitAsync(cancellationToken);
@@ -84,7 +84,7 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
     private async Task<IReadOnlyList<ReceivedMessage>> TryReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
     {
         var now = Now;
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         // Redrive: a message received MaxReceives times that is visible again goes to the dead letters, as SQS does.
         await MoveToDeadLettersAsync(connection, "queue = $queue AND visible_at <= $now AND receive_count >= $max", "max receives exceeded",

@@ -13,7 +13,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
     public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
         DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         // Claim: clear due_at of WAITING rows that are due, in one statement under SQLite's write lock (served by the
         // partial index waitees_due). A second producer in another process waits for the lock and then finds none.
@@ -53,7 +53,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE notifications SET enqueued_at = $now WHERE id = $id AND enqueued_at IS NULL;",
             cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
     }
@@ -72,7 +72,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
@@ -82,7 +82,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "UPDATE notifications SET status = 'SENT', sent_at = $now, lease_until = NULL, last_error = NULL WHERE id = $id AND status = 'QUEUED';",
@@ -95,7 +95,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
             UPDATE notifications SET last_error = $error, lease_until = NULL,

@@ -12,7 +12,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
 
     public async Task<bool> CreateAsync(Order order, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             $"""
             INSERT INTO orders ({Columns})
@@ -50,7 +50,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
 
     public async Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
@@ -61,7 +61,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
 
     public async Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         var rows = await connection.QueryAsync(
             $"""
             UPDATE orders SET status = $to, updated_at = $now, version = version + 1

@@ -7,7 +7,7 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 {
     public async Task<bool> CreateAsync(PromoCode code, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             $"""
             INSERT INTO promo_codes ({PromoCodeSql.Columns})
@@ -32,7 +32,7 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 
     public async Task<bool> UpdateAsync(PromoCode code, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE promo_codes SET owner_id = $owner, discount_percentage = $discount, expires_at = $expires,
@@ -43,13 +43,13 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 
     public async Task<bool> DeleteAsync(string code, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1;
     }
 
     public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         // BEGIN IMMEDIATE: the check and the count happen under the write lock, so concurrent orders cannot both take the last one.
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (await FindAsync(connection, code, cancellationToken) is not { } promo)
@@ -70,7 +70,7 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 
     public async Task ReleaseAsync(string code, string orderId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (await connection.ExecuteAsync("DELETE FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken,
                 ("$code", code), ("$order", orderId)) == 1)

@@ -9,7 +9,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
 
     public async Task CreateAsync(Session session, string refreshTokenHash, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             $"INSERT INTO sessions ({Columns}) VALUES ($id, $user, $created, $used, $expires, NULL, $agent);", cancellationToken,
@@ -38,7 +38,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
 
     public async Task<bool> RotateAsync(string sessionId, string oldHash, string newHash, DateTime now, DateTime expiresAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var spent = await connection.ExecuteAsync(
             """
@@ -59,7 +59,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
 
     public async Task<bool> RevokeAsync(string sessionId, string userId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             "UPDATE sessions SET revoked_at = COALESCE(revoked_at, $now) WHERE id = $id AND user_id = $user;", cancellationToken,
             ("$now", Sql.Time(now)), ("$id", sessionId), ("$user", userId)) == 1;
@@ -67,7 +67,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
 
     public async Task RevokeAllAsync(string userId, string? exceptSessionId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync(
             "UPDATE sessions SET revoked_at = $now WHERE user_id = $user AND revoked_at IS NULL AND ($except IS NULL OR id <> $except);",
             cancellationToken, ("$now", Sql.Time(now)), ("$user", userId), ("$except", exceptSessionId));

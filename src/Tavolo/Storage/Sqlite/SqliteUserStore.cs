@@ -9,7 +9,7 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
     public async Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         try
         {
             await connection.ExecuteAsync(
@@ -43,7 +43,7 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
     public async Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         try
         {
             var changed = await connection.ExecuteAsync(
@@ -65,7 +65,7 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1;
     }
 

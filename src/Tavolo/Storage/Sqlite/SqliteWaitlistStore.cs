@@ -21,7 +21,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync(
             $"INSERT INTO waitlists ({WaitlistColumns}) VALUES ($id, $owner, $name, $description, $average, $open, $webhook, $secret, $created, $updated);",
             cancellationToken, Parameters(waitlist));
@@ -50,7 +50,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE waitlists SET name = $name, description = $description, average_wait_minutes = $average, is_open = $open,
@@ -61,7 +61,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             "DELETE FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);", cancellationToken,
             ("$id", id), ("$owner", ownerId)) == 1;
@@ -84,7 +84,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var open = await connection.ScalarAsync("SELECT is_open FROM waitlists WHERE id = $id;", cancellationToken, ("$id", waitee.WaitlistId));
         if (open is null || (requireOpen && Convert.ToInt64(open, System.Globalization.CultureInfo.InvariantCulture) == 0))
@@ -128,7 +128,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<bool> UpdateWaiteeAsync(Waitee waitee, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         // A changed notifyAt re-arms the producer while the waitee is WAITING; an unchanged one leaves a claim alone.
         return await connection.ExecuteAsync(
             """
@@ -142,7 +142,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(
             $"""
             UPDATE waitees SET status = $to, due_at = NULL,
@@ -159,7 +159,7 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
 
     public async Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE waitees SET due_at = $now

@@ -1,0 +1,16 @@
+-- wrk script: POST /orders with a fresh client-chosen orderId per request (so each one creates an order).
+-- Reads TOKEN and RESTAURANT from the environment.
+local token, restaurant = os.getenv("TOKEN"), os.getenv("RESTAURANT")
+math.randomseed(os.time() + os.clock() * 1e6)
+local function hex(n) local s = "" for _ = 1, n do s = s .. string.format("%x", math.random(0, 15)) end return s end
+local function uuid() return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-a" .. hex(3) .. "-" .. hex(12) end
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. token
+
+request = function()
+  local body = '{"orderId":"' .. uuid() .. '","restaurantId":"' .. restaurant ..
+    '","items":[{"name":"Margherita","quantity":2,"unitPrice":12.50},{"name":"Tiramisu","quantity":1,"unitPrice":3.99}]}'
+  return wrk.format(nil, "/orders", nil, body)
+end
