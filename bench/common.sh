@@ -24,3 +24,11 @@ stop_tavolo() {
   wait "$TAVOLO_PID" 2>/dev/null || true
   rm -rf "$TAVOLO_DATA"
 }
+
+# The start of every HTTP bench: wrk present, a Release JIT build published, Tavolo started and stopped on exit.
+start_published_tavolo() {
+  command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+  dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
+  start_tavolo dotnet bench/out/jit/Tavolo.dll
+  trap stop_tavolo EXIT
+}

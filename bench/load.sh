@@ -6,11 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
 seconds=${1:-10}; connections=${2:-16}
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
-dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
-start_tavolo dotnet bench/out/jit/Tavolo.dll
-trap stop_tavolo EXIT
+start_published_tavolo
 
 body='{"email":"bench@example.com","password":"a-long-enough-pass-7","name":"Bench"}'
 curl -sf "$TAVOLO_URL/auth/register" -H 'content-type: application/json' -d "$body" > /dev/null

@@ -6,11 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
 seconds=${1:-10}; connections=${2:-16}
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
-dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
-start_tavolo dotnet bench/out/jit/Tavolo.dll
-trap stop_tavolo EXIT
+start_published_tavolo
 
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
 signup() { # <email> <accountType>: prints "id token"

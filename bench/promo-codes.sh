@@ -6,12 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
 seconds=${1:-10}; codes=${2:-100000}
-command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
-dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
 export Tavolo__Bootstrap__AdminEmail=boss@example.com Tavolo__Bootstrap__AdminPassword=a-long-enough-pass-9
-start_tavolo dotnet bench/out/jit/Tavolo.dll
-trap stop_tavolo EXIT
+start_published_tavolo
 
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
 login() { curl -sf "$TAVOLO_URL/auth/login" -H 'content-type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | json accessToken; }
