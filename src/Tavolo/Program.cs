@@ -59,6 +59,8 @@ app.MapOpenApi();
 app.MapTavoloDocs();
 if (app.Configuration["Tavolo:Bench"] == "true")
     app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
+if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+    app.MapLambdaEvents(); // the Web Adapter's pass-through for SQS, EventBridge and authorizer events
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();

@@ -12,7 +12,8 @@ public static class WaitlistsModule
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
-        if (options.Notifications.RunInProcess && options.Serves("waitlists"))
+        // On Lambda the schedule and the SQS event source drive them through /events; a frozen function runs no loops.
+        if (options.Notifications.RunInProcess && options.Serves("waitlists") && !options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
         {
             services.AddHostedService<NotificationProducerService>();
             services.AddHostedService<NotificationConsumerService>();
