@@ -32,7 +32,7 @@ public static class PromoCodeEndpoints
     private static async Task<Results<Created<PromoCodeView>, ValidationProblem, ProblemHttpResult>> Create(
         PromoCodeRequest request, ClaimsPrincipal caller, IPromoCodeStore store, IUserStore users, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = PromoCodeRules.Microseconds(clock.GetUtcNow().UtcDateTime);
         if (await CheckTermsAsync(request, users, now, cancellationToken) is { } invalid)
             return invalid;
         var attempts = request.Code is null ? 3 : 1; // a generated code may (very rarely) collide: draw again
@@ -40,7 +40,7 @@ public static class PromoCodeEndpoints
         {
             var promo = new PromoCode(
                 PromoCodeRules.Normalize(request.Code ?? PromoCodeRules.Generate()), request.OwnerId!, caller.Id(), request.DiscountPercentage!.Value,
-                request.ExpiresAt!.Value.ToUniversalTime(), request.Description!.Trim(), request.MaxRedemptions, 0, now, now);
+                PromoCodeRules.Microseconds(request.ExpiresAt!.Value), request.Description!.Trim(), request.MaxRedemptions, 0, now, now);
             if (await store.CreateAsync(promo, cancellationToken))
                 return TypedResults.Created($"/promo-codes/{promo.Code}", PromoCodeView.From(promo));
         }
@@ -78,14 +78,14 @@ public static class PromoCodeEndpoints
         var (current, refusal) = await FindManagedAsync(code, caller, store, cancellationToken);
         if (current is null)
             return refusal!;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = PromoCodeRules.Microseconds(clock.GetUtcNow().UtcDateTime);
         if (await CheckTermsAsync(request, users, now, cancellationToken) is { } invalid)
             return invalid;
         var updated = current with
         {
             OwnerId = request.OwnerId!,
             DiscountPercentage = request.DiscountPercentage!.Value,
-            ExpiresAt = request.ExpiresAt!.Value.ToUniversalTime(),
+            ExpiresAt = PromoCodeRules.Microseconds(request.ExpiresAt!.Value),
             Description = request.Description!.Trim(),
             MaxRedemptions = request.MaxRedemptions,
             UpdatedAt = now,

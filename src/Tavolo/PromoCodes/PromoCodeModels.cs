@@ -118,6 +118,13 @@ public static partial class PromoCodeRules
 
     public static bool IsWellFormed(string code) => WellFormed().IsMatch(code);
 
+    /// <summary>Promo-code times keep whole microseconds: PostgreSQL's precision, so every adapter returns the same value.</summary>
+    public static DateTime Microseconds(DateTime time)
+    {
+        var utc = time.ToUniversalTime();
+        return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+    }
+
     /// <summary>Codes compare case-insensitively: stored and looked up upper-case.</summary>
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
 

@@ -3,6 +3,7 @@ using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Storage.Postgres;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -36,8 +37,13 @@ public static class StorageSetup
                 services.TryAddSingleton<SqliteDatabase>();
                 services.AddSingleton<IPromoCodeStore, SqlitePromoCodeStore>();
                 break;
+            case "postgres":
+                services.AddSingleton<PostgresDatabase>();
+                services.AddSingleton<IPromoCodeStore, PostgresPromoCodeStore>();
+                services.AddHealthChecks().AddCheck<PostgresHealthCheck>("promo-codes");
+                break;
             default:
-                throw new InvalidOperationException($"Tavolo__PromoCodes__Storage '{options.PromoCodes.Storage}' is not supported here; use 'sqlite'.");
+                throw new InvalidOperationException($"Tavolo__PromoCodes__Storage '{options.PromoCodes.Storage}' is not supported; use 'sqlite' or 'postgres'.");
         }
         switch (options.Queue.ToLowerInvariant())
         {
@@ -56,5 +62,7 @@ public static class StorageSetup
     {
         if (services.GetService<SqliteDatabase>() is { } sqlite)
             await sqlite.MigrateAsync(cancellationToken);
+        if (services.GetService<PostgresDatabase>() is { } postgres)
+            await postgres.MigrateAsync(cancellationToken);
     }
 }
