@@ -33,10 +33,39 @@ public sealed class TavoloOptions
 
     public PromoCodeOptions PromoCodes { get; set; } = new();
 
+    public DynamoDbOptions DynamoDb { get; set; } = new();
+
+    public SqsOptions Sqs { get; set; } = new();
+
+    public AwsOptions Aws { get; set; } = new();
+
     public bool Serves(string module) =>
         string.IsNullOrWhiteSpace(Modules)
         || Modules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Contains(module, StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class DynamoDbOptions
+{
+    /// <summary>An emulator's endpoint (unset on AWS).</summary>
+    public string? ServiceUrl { get; set; }
+
+    public string TablePrefix { get; set; } = "tavolo-";
+}
+
+public sealed class SqsOptions
+{
+    /// <summary>An emulator's endpoint (unset on AWS).</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>The notification queue; its dead-letter queue adds <c>-dlq</c>.</summary>
+    public string QueueName { get; set; } = "tavolo-notifications";
+}
+
+public sealed class AwsOptions
+{
+    /// <summary>Create missing tables and queues at start-up (emulators, first runs).</summary>
+    public bool CreateResources { get; set; }
 }
 
 public sealed class PromoCodeOptions
