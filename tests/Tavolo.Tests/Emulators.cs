@@ -11,7 +11,7 @@ namespace Tavolo.Tests;
 /// </summary>
 public static class Emulators
 {
-    private static readonly Lazy<Task<string>> Dynamo = new(() => StartNodeAsync("dynalite", "node_modules/dynalite/cli.js", "--host", "127.0.0.1", "--port"));
+    private static readonly Lazy<Task<string>> Dynamo = new(() => StartNodeAsync("dynalite", "node_modules/dynalite/cli.js", "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0", "--port"));
     private static readonly Lazy<Task<string>> Sqs = new(() => StartNodeAsync("fauxqs", "sqs.mjs"));
     private static readonly Lazy<Task<string>> Postgres = new(StartPostgresAsync);
 

@@ -27,6 +27,44 @@ public sealed class SqsNotificationQueueTests : NotificationQueueContract
 
 public static class AwsTestClients
 {
+    public static Amazon.DynamoDBv2.IAmazonDynamoDB Dynamo(string serviceUrl) =>
+        new Amazon.DynamoDBv2.AmazonDynamoDBClient(AwsClients.EmulatorCredentials(serviceUrl), AwsClients.Configure(new Amazon.DynamoDBv2.AmazonDynamoDBConfig(), serviceUrl));
+
     public static IAmazonSQS Sqs(string serviceUrl) =>
         new AmazonSQSClient(AwsClients.EmulatorCredentials(serviceUrl), AwsClients.Configure(new AmazonSQSConfig(), serviceUrl));
+}
+
+/// <summary>The DynamoDB tables, freshly created under a prefix of their own, per test class.</summary>
+public sealed class DynamoFixture : IAsyncLifetime
+{
+    public Amazon.DynamoDBv2.IAmazonDynamoDB Client { get; private set; } = null!;
+
+    public DynamoTables Tables { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new TavoloOptions();
+        options.DynamoDb.ServiceUrl = await Emulators.DynamoDbAsync();
+        options.DynamoDb.TablePrefix = "c" + Guid.NewGuid().ToString("N")[..8] + "-";
+        Client = AwsTestClients.Dynamo(options.DynamoDb.ServiceUrl);
+        Tables = new DynamoTables(Options.Create(options));
+        await Tables.CreateIfMissingAsync(Client, default);
+        await Tables.CreateIfMissingAsync(Client, default); // idempotent
+    }
+
+    public Task DisposeAsync()
+    {
+        Client.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class DynamoOrderStoreTests(DynamoFixture dynamo) : OrderStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override Tavolo.Orders.IOrderStore Store { get; } = new DynamoOrderStore(dynamo.Client, dynamo.Tables);
+}
+
+public sealed class DynamoIdempotencyStoreTests(DynamoFixture dynamo) : IdempotencyStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override IIdempotencyStore Store { get; } = new DynamoIdempotencyStore(dynamo.Client, dynamo.Tables);
 }

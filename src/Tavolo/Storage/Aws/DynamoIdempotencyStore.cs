@@ -1,0 +1,93 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Tavolo.Platform;
+using static Tavolo.Storage.Aws.Dynamo;
+
+namespace Tavolo.Storage.Aws;
+
+/// <summary>
+/// Idempotency records keyed by <c>key</c>, with a TTL at their expiry. The claim is one conditional put that also
+/// takes over an expired record or a lapsed lease; the answer of a failed claim is the record that stopped it.
+/// </summary>
+public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables tables) : IIdempotencyStore
+{
+    public static DynamoTable Table(string prefix) => new(prefix + "idempotency", "key", null);
+
+    private string Name => tables.Idempotency.Name;
+
+    public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = Name,
+                Item = new()
+                {
+                    ["key"] = S(claim.Key), ["fingerprint"] = S(claim.Fingerprint), ["leaseToken"] = S(claim.LeaseToken),
+                    ["leaseUntil"] = T(claim.LeaseUntil), ["expiresAt"] = T(claim.ExpiresAt), ["ttl"] = Ttl(claim.ExpiresAt),
+                },
+                ConditionExpression = "attribute_not_exists(#k) OR expiresAt <= :now OR (attribute_not_exists(responseStatus) AND leaseUntil <= :now)",
+                ExpressionAttributeNames = new() { ["#k"] = "key" },
+                ExpressionAttributeValues = new() { [":now"] = T(now) },
+            }, cancellationToken);
+            return null;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            var current = await dynamo.GetItemAsync(new GetItemRequest { TableName = Name, Key = new() { ["key"] = S(claim.Key) }, ConsistentRead = true }, cancellationToken);
+            return current.Item is { Count: > 0 } item ? FromItem(item) : await TryClaimAsync(claim, now, cancellationToken);
+        }
+    }
+
+    public async Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":token"] = S(leaseToken), [":status"] = N(response.Status), [":body"] = new() { B = new MemoryStream(response.Body) },
+        };
+        var set = "SET responseStatus = :status, responseBody = :body";
+        if (response.ContentType is { } type) { set += ", responseType = :type"; values[":type"] = S(type); }
+        if (response.Location is { } location) { set += ", responseLocation = :location"; values[":location"] = S(location); }
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Name,
+                Key = new() { ["key"] = S(key) },
+                UpdateExpression = set,
+                ConditionExpression = "leaseToken = :token",
+                ExpressionAttributeValues = values,
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    public async Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = Name,
+                Key = new() { ["key"] = S(key) },
+                ConditionExpression = "leaseToken = :token AND attribute_not_exists(responseStatus)",
+                ExpressionAttributeValues = new() { [":token"] = S(leaseToken) },
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Someone else holds it now, or it finished: not ours to forget.
+        }
+    }
+
+    private static IdempotencyRecord FromItem(Dictionary<string, AttributeValue> i) => new(
+        i.Str("key"), i.Str("fingerprint"), i.Str("leaseToken"), i.Time("leaseUntil"), i.Time("expiresAt"),
+        i.NumberOrNull("responseStatus") is { } status
+            ? new StoredResponse(status, i.StrOrNull("responseType"), i.StrOrNull("responseLocation"), i["responseBody"].B.ToArray())
+            : null);
+}

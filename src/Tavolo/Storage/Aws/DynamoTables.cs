@@ -1,0 +1,23 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Options;
+using Tavolo.Platform;
+
+namespace Tavolo.Storage.Aws;
+
+/// <summary>The tables of the DynamoDB home, one per module, named <c>{TablePrefix}{module}</c>. Keys and queries: docs/dynamodb.md.</summary>
+public sealed class DynamoTables(IOptions<TavoloOptions> options)
+{
+    private readonly string _prefix = options.Value.DynamoDb.TablePrefix;
+
+    public DynamoTable Orders => DynamoOrderStore.Table(_prefix);
+
+    public DynamoTable Idempotency => DynamoIdempotencyStore.Table(_prefix);
+
+    public IEnumerable<DynamoTable> All => [Orders, Idempotency];
+
+    public async Task CreateIfMissingAsync(IAmazonDynamoDB dynamo, CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+            await table.CreateIfMissingAsync(dynamo, cancellationToken);
+    }
+}
