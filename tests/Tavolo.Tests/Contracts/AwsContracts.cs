@@ -68,3 +68,13 @@ public sealed class DynamoIdempotencyStoreTests(DynamoFixture dynamo) : Idempote
 {
     protected override IIdempotencyStore Store { get; } = new DynamoIdempotencyStore(dynamo.Client, dynamo.Tables);
 }
+
+public sealed class DynamoUserStoreTests(DynamoFixture dynamo) : UserStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override Tavolo.Users.IUserStore Store { get; } = new DynamoUserStore(dynamo.Client, dynamo.Tables);
+}
+
+public sealed class DynamoSessionStoreTests(DynamoFixture dynamo) : SessionStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override Tavolo.Auth.ISessionStore Store { get; } = new DynamoSessionStore(dynamo.Client, dynamo.Tables);
+}

@@ -9,11 +9,14 @@ public sealed class DynamoTables(IOptions<TavoloOptions> options)
 {
     private readonly string _prefix = options.Value.DynamoDb.TablePrefix;
 
+    /// <summary>Users, email claims, sessions and refresh tokens: <c>pk</c>/<c>sk</c>, GSI <c>gsi1</c>.</summary>
+    public DynamoTable Auth => new(_prefix + "auth", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"));
+
     public DynamoTable Orders => DynamoOrderStore.Table(_prefix);
 
     public DynamoTable Idempotency => DynamoIdempotencyStore.Table(_prefix);
 
-    public IEnumerable<DynamoTable> All => [Orders, Idempotency];
+    public IEnumerable<DynamoTable> All => [Auth, Orders, Idempotency];
 
     public async Task CreateIfMissingAsync(IAmazonDynamoDB dynamo, CancellationToken cancellationToken)
     {
