@@ -26,6 +26,14 @@ public class TavoloApp : WebApplicationFactory<Program>
     /// <summary>Starts at the real time, so tokens minted here are also valid for code that reads the real clock.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+#if AWS_BACKENDS
+    public const string Storage = "dynamodb";
+    public const string Queue = "sqs";
+#else
+    public const string Storage = "sqlite";
+    public const string Queue = "sqlite";
+#endif
+
     public const string AdminEmail = "root@tavolo.test";
     public const string AdminPassword = "bootstrap-admin-pass-1";
 
@@ -46,6 +54,19 @@ public class TavoloApp : WebApplicationFactory<Program>
             ["Tavolo:Bootstrap:AdminEmail"] = AdminEmail,
             ["Tavolo:Bootstrap:AdminPassword"] = AdminPassword,
         };
+#if AWS_BACKENDS
+        // The same tests on the AWS home: DynamoDB, SQS and PostgreSQL servers on 127.0.0.1, fresh tables, queue and database per app.
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        settings["Tavolo:Storage"] = "dynamodb";
+        settings["Tavolo:Queue"] = "sqs";
+        settings["Tavolo:PromoCodes:Storage"] = "postgres";
+        settings["Tavolo:Aws:CreateResources"] = "true";
+        settings["Tavolo:DynamoDb:ServiceUrl"] = Emulators.DynamoDbAsync().GetAwaiter().GetResult();
+        settings["Tavolo:DynamoDb:TablePrefix"] = $"t{suffix}-";
+        settings["Tavolo:Sqs:ServiceUrl"] = Emulators.SqsAsync().GetAwaiter().GetResult();
+        settings["Tavolo:Sqs:QueueName"] = $"t{suffix}";
+        settings["Tavolo:PromoCodes:ConnectionString"] = Emulators.NewPostgresDatabaseAsync().GetAwaiter().GetResult();
+#endif
         foreach (var (key, value) in Settings)
             settings[key] = value;
         foreach (var (key, value) in settings)

@@ -1,8 +1,11 @@
+using Amazon.DynamoDBv2;
+using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Storage.Aws;
 using Tavolo.Storage.Postgres;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;
@@ -28,8 +31,21 @@ public static class StorageSetup
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 break;
+            case "dynamodb":
+                services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(
+                    AwsClients.EmulatorCredentials(options.DynamoDb.ServiceUrl), AwsClients.Configure(new AmazonDynamoDBConfig(), options.DynamoDb.ServiceUrl)));
+                services.AddSingleton<DynamoTables>();
+                services.AddSingleton<IUserStore, DynamoUserStore>();
+                services.AddSingleton<ISessionStore, DynamoSessionStore>();
+                services.AddSingleton<DynamoWaitlistStore>();
+                services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
+                services.AddSingleton<INotificationStore, DynamoNotificationStore>();
+                services.AddSingleton<IOrderStore, DynamoOrderStore>();
+                services.AddSingleton<IIdempotencyStore, DynamoIdempotencyStore>();
+                services.AddHealthChecks().AddCheck<DynamoHealthCheck>("storage");
+                break;
             default:
-                throw new InvalidOperationException($"Tavolo__Storage '{options.Storage}' is not supported here; use 'sqlite'.");
+                throw new InvalidOperationException($"Tavolo__Storage '{options.Storage}' is not supported; use 'sqlite' or 'dynamodb'.");
         }
         switch (options.PromoCodes.Storage.ToLowerInvariant())
         {
@@ -51,15 +67,30 @@ public static class StorageSetup
                 services.TryAddSingleton<SqliteDatabase>();
                 services.AddSingleton<INotificationQueue, SqliteNotificationQueue>();
                 break;
+            case "sqs":
+                services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient(
+                    AwsClients.EmulatorCredentials(options.Sqs.ServiceUrl), AwsClients.Configure(new AmazonSQSConfig(), options.Sqs.ServiceUrl)));
+                services.AddSingleton<SqsNotificationQueue>();
+                services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<SqsNotificationQueue>());
+                services.AddHealthChecks().AddCheck<SqsHealthCheck>("queue");
+                break;
             default:
-                throw new InvalidOperationException($"Tavolo__Queue '{options.Queue}' is not supported here; use 'sqlite'.");
+                throw new InvalidOperationException($"Tavolo__Queue '{options.Queue}' is not supported; use 'sqlite' or 'sqs'.");
         }
         return services;
     }
 
-    /// <summary>Start-up work that must finish before the first request: schema migrations.</summary>
+    /// <summary>Start-up work that must finish before the first request: schema migrations; with
+    /// <c>Tavolo__Aws__CreateResources</c>, the DynamoDB tables and SQS queues that are missing.</summary>
     public static async Task PrepareStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TavoloOptions>>().Value.Aws.CreateResources)
+        {
+            if (services.GetService<DynamoTables>() is { } tables)
+                await tables.CreateIfMissingAsync(services.GetRequiredService<IAmazonDynamoDB>(), cancellationToken);
+            if (services.GetService<SqsNotificationQueue>() is { } queue)
+                await queue.CreateIfMissingAsync(cancellationToken);
+        }
         if (services.GetService<SqliteDatabase>() is { } sqlite)
             await sqlite.MigrateAsync(cancellationToken);
         if (services.GetService<PostgresDatabase>() is { } postgres)

@@ -12,8 +12,8 @@ public sealed class PlatformTests(TavoloApp app) : IClassFixture<TavoloApp>
         using var client = app.Anonymous();
         var health = await (await client.GetAsync("/health")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("ok", (string)health["status"]!);
-        Assert.Equal("sqlite", (string)health["storage"]!);
-        Assert.Equal("sqlite", (string)health["queue"]!);
+        Assert.Equal(TavoloApp.Storage, (string)health["storage"]!);
+        Assert.Equal(TavoloApp.Queue, (string)health["queue"]!);
         Assert.Matches(@"^\d+\.\d+\.\d+", (string)health["version"]!);
     }
 

@@ -242,9 +242,17 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
 
         // A second "process": its own database object, store and producer over the same file.
         var options = app.Get<IOptions<TavoloOptions>>();
+#if AWS_BACKENDS
+        var dynamo = app.Get<Amazon.DynamoDBv2.IAmazonDynamoDB>();
+        var tables = app.Get<Tavolo.Storage.Aws.DynamoTables>();
+        var otherStore = new Tavolo.Storage.Aws.DynamoNotificationStore(dynamo, tables, new Tavolo.Storage.Aws.DynamoWaitlistStore(dynamo, tables));
+        var otherQueue = new Tavolo.Storage.Aws.SqsNotificationQueue(app.Get<Amazon.SQS.IAmazonSQS>(), options);
+#else
         var otherDatabase = new SqliteDatabase(options);
         var otherStore = new SqliteNotificationStore(otherDatabase, new SqliteWaitlistStore(otherDatabase));
-        var otherProducer = new NotificationProducer(otherStore, new SqliteNotificationQueue(otherDatabase, TimeProvider.System),
+        var otherQueue = new SqliteNotificationQueue(otherDatabase, TimeProvider.System);
+#endif
+        var otherProducer = new NotificationProducer(otherStore, otherQueue,
             app.Get<EmailChannel>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationProducer>.Instance);
         var counts = await Task.WhenAll(app.Get<NotificationProducer>().RunOnceAsync(default), otherProducer.RunOnceAsync(default));
 

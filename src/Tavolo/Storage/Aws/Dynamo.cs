@@ -116,7 +116,7 @@ public static class Dynamo
         var items = new List<Dictionary<string, AttributeValue>>();
         do
         {
-            request.Limit = Math.Max(limit - items.Count, 1) * (request.FilterExpression is null ? 1 : 4);
+            request.Limit = (int)Math.Min(1000L, (long)Math.Max(limit - items.Count, 1) * (request.FilterExpression is null ? 1 : 4));
             var response = await dynamo.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {

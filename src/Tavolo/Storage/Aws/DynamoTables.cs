@@ -12,11 +12,14 @@ public sealed class DynamoTables(IOptions<TavoloOptions> options)
     /// <summary>Users, email claims, sessions and refresh tokens: <c>pk</c>/<c>sk</c>, GSI <c>gsi1</c>.</summary>
     public DynamoTable Auth => new(_prefix + "auth", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"));
 
+    /// <summary>Waitlists, waitees, notifications and seat history: <c>pk</c>/<c>sk</c>, GSIs <c>gsi1</c>–<c>gsi3</c>.</summary>
+    public DynamoTable Waitlists => new(_prefix + "waitlists", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk"), ("gsi3", "gsi3pk", "gsi3sk"));
+
     public DynamoTable Orders => DynamoOrderStore.Table(_prefix);
 
     public DynamoTable Idempotency => DynamoIdempotencyStore.Table(_prefix);
 
-    public IEnumerable<DynamoTable> All => [Auth, Orders, Idempotency];
+    public IEnumerable<DynamoTable> All => [Auth, Waitlists, Orders, Idempotency];
 
     public async Task CreateIfMissingAsync(IAmazonDynamoDB dynamo, CancellationToken cancellationToken)
     {

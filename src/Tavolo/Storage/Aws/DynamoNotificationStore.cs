@@ -1,0 +1,208 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Tavolo.Platform;
+using Tavolo.Waitlists;
+using Tavolo.Waitlists.Notifications;
+using static Tavolo.Storage.Aws.Dynamo;
+
+namespace Tavolo.Storage.Aws;
+
+/// <summary>
+/// Notifications in the waitlists table (<c>NOTIFICATION#{id}</c>; per waitlist through <c>gsi1</c>; not yet handed
+/// to the queue through the sparse <c>gsi2</c> = <c>UNENQUEUED</c>). Claiming a due waitee is a conditional update
+/// that removes its due time and counts its queued notifications (<c>queued</c>), which keeps a second "notify" out
+/// until they are sent or failed.
+/// </summary>
+public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables tables, DynamoWaitlistStore waitlists) : INotificationStore
+{
+    private string Name => tables.Waitlists.Name;
+
+    public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
+        DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
+    {
+        var due = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Name,
+            IndexName = "gsi2",
+            KeyConditionExpression = "gsi2pk = :due AND gsi2sk <= :now",
+            ExpressionAttributeValues = new() { [":due"] = S("DUE"), [":now"] = S(Time(now) + "#\uffff") },
+        }, max, cancellationToken);
+        var created = new List<Notification>();
+        var lists = new Dictionary<string, Waitlist?>();
+        foreach (var item in due)
+        {
+            var waitee = DynamoWaitlistStore.FromWaiteeItem(item);
+            if (!lists.TryGetValue(waitee.WaitlistId, out var waitlist))
+                lists[waitee.WaitlistId] = waitlist = await waitlists.FindAsync(waitee.WaitlistId, null, cancellationToken);
+            if (waitlist is null)
+                continue;
+            var channels = plan(waitee, waitlist);
+            try
+            {
+                // The claim: only while still WAITING and due at the same time, so two producers never both win it.
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = Name,
+                    Key = DynamoWaitlistStore.WaiteeKey(waitee.Id),
+                    UpdateExpression = "REMOVE dueAt, gsi2pk, gsi2sk ADD queued :count",
+                    ConditionExpression = "#s = :waiting AND dueAt = :dueAt",
+                    ExpressionAttributeNames = new() { ["#s"] = "status" },
+                    ExpressionAttributeValues = new() { [":waiting"] = S(WaiteeStatus.Waiting), [":dueAt"] = item["dueAt"], [":count"] = N(channels.Count) },
+                }, cancellationToken);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                continue;
+            }
+            foreach (var (channel, to) in channels)
+            {
+                var notification = new Notification(Ids.New(), waitee.WaitlistId, waitee.Id, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
+                await dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(notification) }, cancellationToken);
+                created.Add(notification);
+            }
+        }
+        return created;
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken) =>
+        (await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Name,
+            IndexName = "gsi2",
+            KeyConditionExpression = "gsi2pk = :unenqueued AND gsi2sk < :before",
+            ExpressionAttributeValues = new() { [":unenqueued"] = S("UNENQUEUED"), [":before"] = S(Time(before)) },
+        }, max, cancellationToken)).Select(FromItem).ToList();
+
+    public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken) =>
+        await UpdateAsync(notificationId, "SET enqueuedAt = :now REMOVE gsi2pk, gsi2sk", "attribute_not_exists(enqueuedAt)",
+            new() { [":now"] = T(now) }, cancellationToken);
+
+    public async Task<Delivery?> FindDeliveryAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        if (await waitlists.GetAsync(Key(notificationId), cancellationToken) is not { } item)
+            return null;
+        var notification = FromItem(item);
+        var waitee = await waitlists.FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
+        var waitlist = await waitlists.FindAsync(notification.WaitlistId, null, cancellationToken);
+        return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
+    }
+
+    public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken) =>
+        await UpdateAsync(notificationId, "SET leaseUntil = :lease, attempts = attempts + :one",
+            "#s = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)",
+            new() { [":lease"] = T(leaseUntil), [":one"] = N(1), [":now"] = T(now) }, cancellationToken);
+
+    public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
+    {
+        if (!await UpdateAsync(notificationId, "SET #s = :sent, sentAt = :now REMOVE leaseUntil, lastError", "#s = :queued",
+                new() { [":sent"] = S(NotificationStatus.Sent), [":now"] = T(now) }, cancellationToken))
+            return;
+        await OneLessQueuedAsync(waiteeId, cancellationToken);
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Name,
+                Key = DynamoWaitlistStore.WaiteeKey(waiteeId),
+                UpdateExpression = "SET #s = :notified, notifiedAt = :now REMOVE dueAt, gsi2pk, gsi2sk",
+                ConditionExpression = "#s = :waiting",
+                ExpressionAttributeNames = new() { ["#s"] = "status" },
+                ExpressionAttributeValues = new() { [":notified"] = S(WaiteeStatus.Notified), [":now"] = T(now), [":waiting"] = S(WaiteeStatus.Waiting) },
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Seated or gone meanwhile: the message still went out.
+        }
+    }
+
+    public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":error"] = S(error) };
+        var set = "SET lastError = :error";
+        if (final) { set += ", #s = :failed"; values[":failed"] = S(NotificationStatus.Failed); }
+        if (await UpdateAsync(notificationId, set + " REMOVE leaseUntil", "#s = :queued", values, cancellationToken) && final
+            && await waitlists.GetAsync(Key(notificationId), cancellationToken) is { } item)
+        {
+            await OneLessQueuedAsync(item.Str("waiteeId"), cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":list"] = S("NOTIFICATIONS#" + waitlistId) };
+        var condition = "gsi1pk = :list";
+        if (afterId is not null) { condition += " AND gsi1sk > :after"; values[":after"] = S(afterId); }
+        return (await dynamo.QueryAsync(new QueryRequest { TableName = Name, IndexName = "gsi1", KeyConditionExpression = condition, ExpressionAttributeValues = values }, limit, cancellationToken))
+            .Select(FromItem).ToList();
+    }
+
+    private async Task OneLessQueuedAsync(string waiteeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Name,
+                Key = DynamoWaitlistStore.WaiteeKey(waiteeId),
+                UpdateExpression = "ADD queued :minusOne",
+                ConditionExpression = "attribute_exists(pk) AND queued > :zero",
+                ExpressionAttributeValues = new() { [":minusOne"] = N(-1), [":zero"] = N(0) },
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // The waitee is gone (its waitlist was deleted).
+        }
+    }
+
+    /// <summary>A conditional update of one notification (<c>#s</c> = status, <c>:queued</c> provided); false when the condition failed.</summary>
+    private async Task<bool> UpdateAsync(
+        string notificationId, string update, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
+    {
+        if (condition.Contains(":queued", StringComparison.Ordinal))
+            values[":queued"] = S(NotificationStatus.Queued);
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Name,
+                Key = Key(notificationId),
+                UpdateExpression = update,
+                ConditionExpression = "attribute_exists(pk) AND " + condition,
+                ExpressionAttributeNames = update.Contains("#s", StringComparison.Ordinal) || condition.Contains("#s", StringComparison.Ordinal) ? new() { ["#s"] = "status" } : null,
+                ExpressionAttributeValues = values,
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string id) => new() { ["pk"] = S("NOTIFICATION#" + id), ["sk"] = S("NOTIFICATION") };
+
+    private static Dictionary<string, AttributeValue> ToItem(Notification n)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = S("NOTIFICATION#" + n.Id), ["sk"] = S("NOTIFICATION"), ["gsi1pk"] = S("NOTIFICATIONS#" + n.WaitlistId), ["gsi1sk"] = S(n.Id),
+            ["id"] = S(n.Id), ["waitlistId"] = S(n.WaitlistId), ["waiteeId"] = S(n.WaiteeId), ["channel"] = S(n.Channel), ["to"] = S(n.To),
+            ["status"] = S(n.Status), ["attempts"] = N(n.Attempts), ["createdAt"] = T(n.CreatedAt),
+        };
+        if (n.EnqueuedAt is null)
+        {
+            item["gsi2pk"] = S("UNENQUEUED");
+            item["gsi2sk"] = S(Time(n.CreatedAt) + "#" + n.Id);
+        }
+        item.Set("lastError", n.LastError);
+        item.Set("sentAt", n.SentAt);
+        item.Set("enqueuedAt", n.EnqueuedAt);
+        return item;
+    }
+
+    private static Notification FromItem(Dictionary<string, AttributeValue> i) => new(
+        i.Str("id"), i.Str("waitlistId"), i.Str("waiteeId"), i.Str("channel"), i.Str("to"), i.Str("status"), i.Number("attempts"),
+        i.StrOrNull("lastError"), i.Time("createdAt"), i.TimeOrNull("sentAt"), i.TimeOrNull("enqueuedAt"));
+}
