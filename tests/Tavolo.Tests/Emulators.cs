@@ -39,6 +39,7 @@ public static class Emulators
 
     private static async Task<string> StartNodeAsync(string name, params string[] arguments)
     {
+        await InstallOnceAsync();
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", name)))
             throw new InvalidOperationException($"{name} is not installed: run `npm ci` in tests/emulators (.ci/run does).");
         var port = TavoloProcess.FreePort();
@@ -55,6 +56,15 @@ public static class Emulators
         await WaitForPortAsync(port, name, process);
         return $"http://127.0.0.1:{port}";
     }
+
+    private static readonly Lazy<Task> Install = new(async () =>
+    {
+        if (!Directory.Exists(Path.Combine(Folder, "node_modules")))
+            await RunAsync("npm", "ci", "--no-audit", "--no-fund", "--prefix", Folder); // the pinned versions of package-lock.json
+    });
+
+    /// <summary>On a fresh clone the emulators install themselves from tests/emulators/package-lock.json (needs Node.js and npm).</summary>
+    private static Task InstallOnceAsync() => Install.Value;
 
     private static async Task<string> StartPostgresAsync()
     {
