@@ -10,6 +10,8 @@ using Tavolo.Waitlists;
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
 builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(TavoloOptions.Section));
+if (options.UnknownModules().ToList() is [_, ..] unknown)
+    throw new InvalidOperationException($"Tavolo__Modules names unknown modules: {string.Join(", ", unknown)}. Known: {string.Join(", ", TavoloOptions.KnownModules)}.");
 
 // Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies; JSON log lines.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);

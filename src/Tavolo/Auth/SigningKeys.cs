@@ -23,7 +23,9 @@ public sealed class SigningKeys
         var path = string.IsNullOrWhiteSpace(auth.SigningKeyPath)
             ? Path.Combine(DataDirectory.Of(options.Value), "signing-keys.json")
             : auth.SigningKeyPath;
-        var file = JsonSerializer.Deserialize(DataDirectory.ReadOrCreate(path, NewFile), SigningKeysJson.Default.KeyFile)
+        // On AWS every function reads the same ring from Tavolo__Auth__SigningKeys (a Secrets Manager secret); locally, a file.
+        var json = string.IsNullOrWhiteSpace(auth.SigningKeys) ? DataDirectory.ReadOrCreate(path, NewFile) : System.Text.Encoding.UTF8.GetBytes(auth.SigningKeys);
+        var file = JsonSerializer.Deserialize(json, SigningKeysJson.Default.KeyFile)
             ?? throw new InvalidOperationException($"The signing key file {path} is empty.");
         if (file.Keys.Count == 0)
             throw new InvalidOperationException($"The signing key file {path} holds no key.");

@@ -39,6 +39,17 @@ public sealed class TavoloOptions
 
     public AwsOptions Aws { get; set; } = new();
 
+    /// <summary>
+    /// What <c>Tavolo__Modules</c> may name: the five HTTP modules, and for functions without routes, <c>authorizer</c>
+    /// (TOKEN authorizer events) and <c>notifications</c> (the scheduled producer and the SQS consumer).
+    /// </summary>
+    public static readonly string[] KnownModules = ["auth", "users", "waitlists", "orders", "promo-codes", "authorizer", "notifications"];
+
+    /// <summary>The configured module names that Tavolo does not know (a typo would silently serve nothing).</summary>
+    public IEnumerable<string> UnknownModules() =>
+        (Modules ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(m => !KnownModules.Contains(m, StringComparer.OrdinalIgnoreCase));
+
     public bool Serves(string module) =>
         string.IsNullOrWhiteSpace(Modules)
         || Modules.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -94,6 +105,9 @@ public sealed class AuthOptions
 
     /// <summary>Where the signing keys live; created on first run. Empty: beside the database.</summary>
     public string? SigningKeyPath { get; set; }
+
+    /// <summary>The key ring JSON itself (same format as the file), as on AWS from a secret; wins over the file.</summary>
+    public string? SigningKeys { get; set; }
 
     /// <summary>PBKDF2-HMAC-SHA512 iterations for new hashes (OWASP 2023: 210,000).</summary>
     public int PasswordIterations { get; set; } = 210_000;

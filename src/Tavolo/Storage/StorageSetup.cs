@@ -84,7 +84,8 @@ public static class StorageSetup
     /// <c>Tavolo__Aws__CreateResources</c>, the DynamoDB tables and SQS queues that are missing.</summary>
     public static async Task PrepareStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TavoloOptions>>().Value.Aws.CreateResources)
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TavoloOptions>>().Value;
+        if (options.Aws.CreateResources)
         {
             if (services.GetService<DynamoTables>() is { } tables)
                 await tables.CreateIfMissingAsync(services.GetRequiredService<IAmazonDynamoDB>(), cancellationToken);
@@ -93,7 +94,8 @@ public static class StorageSetup
         }
         if (services.GetService<SqliteDatabase>() is { } sqlite)
             await sqlite.MigrateAsync(cancellationToken);
-        if (services.GetService<PostgresDatabase>() is { } postgres)
+        // Promo codes are read by their own module and by orders (redemptions); other functions never open the database.
+        if ((options.Serves("promo-codes") || options.Serves("orders")) && services.GetService<PostgresDatabase>() is { } postgres)
             await postgres.MigrateAsync(cancellationToken);
     }
 }

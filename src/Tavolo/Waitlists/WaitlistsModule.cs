@@ -13,7 +13,7 @@ public static class WaitlistsModule
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
         // On Lambda the schedule and the SQS event source drive them through /events; a frozen function runs no loops.
-        if (options.Notifications.RunInProcess && options.Serves("waitlists") && !options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+        if (options.Notifications.RunInProcess && (options.Serves("waitlists") || options.Serves("notifications")) && !options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
         {
             services.AddHostedService<NotificationProducerService>();
             services.AddHostedService<NotificationConsumerService>();
