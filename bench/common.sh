@@ -14,6 +14,7 @@ start_tavolo() {
     if curl -sf "$TAVOLO_URL/health" > /dev/null; then
       TAVOLO_COLD_MS=$(( $(date +%s%3N) - t0 )); return 0
     fi
+    kill -0 "$TAVOLO_PID" 2>/dev/null || break # it exited: no point waiting
     sleep 0.005
   done
   echo "Tavolo did not become healthy:" >&2; cat "$TAVOLO_DATA/stdout.log" >&2; return 1

@@ -56,7 +56,8 @@ public static class StorageSetup
             case "postgres":
                 services.AddSingleton<PostgresDatabase>();
                 services.AddSingleton<IPromoCodeStore, PostgresPromoCodeStore>();
-                services.AddHealthChecks().AddCheck<PostgresHealthCheck>("promo-codes");
+                if (options.Serves("promo-codes") || options.Serves("orders")) // the only modules that open it
+                    services.AddHealthChecks().AddCheck<PostgresHealthCheck>("promo-codes");
                 break;
             default:
                 throw new InvalidOperationException($"Tavolo__PromoCodes__Storage '{options.PromoCodes.Storage}' is not supported; use 'sqlite' or 'postgres'.");
@@ -72,7 +73,8 @@ public static class StorageSetup
                     AwsClients.EmulatorCredentials(options.Sqs.ServiceUrl), AwsClients.Configure(new AmazonSQSConfig(), options.Sqs.ServiceUrl)));
                 services.AddSingleton<SqsNotificationQueue>();
                 services.AddSingleton<INotificationQueue>(sp => sp.GetRequiredService<SqsNotificationQueue>());
-                services.AddHealthChecks().AddCheck<SqsHealthCheck>("queue");
+                if (options.Serves("waitlists") || options.Serves("notifications")) // the only modules that use it
+                    services.AddHealthChecks().AddCheck<SqsHealthCheck>("queue");
                 break;
             default:
                 throw new InvalidOperationException($"Tavolo__Queue '{options.Queue}' is not supported; use 'sqlite' or 'sqs'.");

@@ -118,3 +118,30 @@ public sealed class PlatformTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Equal(HttpStatusCode.OK, script.StatusCode); // served by the app itself, no CDN
     }
 }
+
+#if AWS_BACKENDS
+/// <summary>One Lambda function's process: it serves users only, with no promo-code database configured at all.</summary>
+public sealed class UsersFunctionApp : TavoloApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Tavolo:Modules"] = "users",
+        ["Tavolo:Hosting"] = "lambda",
+        ["Tavolo:PromoCodes:ConnectionString"] = null,
+    };
+}
+
+public sealed class OneFunctionTests(UsersFunctionApp app) : IClassFixture<UsersFunctionApp>
+{
+    [Fact]
+    public async Task A_function_is_healthy_with_only_the_backends_its_module_uses()
+    {
+        using var client = app.Anonymous();
+        var health = await (await client.GetAsync("/health")).ReadJsonAsync(HttpStatusCode.OK); // the Web Adapter's readiness check
+        Assert.Equal("ok", (string)health["status"]!);
+        await (await client.GetAsync("/orders")).AssertProblemAsync(HttpStatusCode.NotFound); // not this function's routes
+        await (await client.GetAsync("/auth/login")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await client.GetAsync("/users/me")).AssertProblemAsync(HttpStatusCode.Unauthorized); // its own routes are there
+    }
+}
+#endif

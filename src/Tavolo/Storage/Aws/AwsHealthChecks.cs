@@ -7,14 +7,19 @@ using Tavolo.Platform;
 
 namespace Tavolo.Storage.Aws;
 
-/// <summary>DynamoDB answers and the auth table (which every module's requests touch) exists.</summary>
-public sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo, DynamoTables tables) : IHealthCheck
+/// <summary>DynamoDB answers and a table this process uses exists (one its function's policy lets it describe).</summary>
+public sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo, DynamoTables tables, IOptions<TavoloOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var o = options.Value;
+        var table = o.Serves("auth") || o.Serves("users") || o.Serves("authorizer") ? tables.Auth
+            : o.Serves("waitlists") || o.Serves("notifications") ? tables.Waitlists
+            : o.Serves("orders") ? tables.Orders
+            : tables.Idempotency;
         try
         {
-            await dynamo.DescribeTableAsync(tables.Auth.Name, cancellationToken);
+            await dynamo.DescribeTableAsync(table.Name, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or AmazonClientException)
