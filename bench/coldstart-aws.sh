@@ -31,18 +31,6 @@ Tavolo__Modules="$module" Tavolo__Aws__CreateResources=true Tavolo__Auth__Signin
 stop_tavolo
 export Tavolo__Auth__SigningKeys="$(cat "$keys/signing-keys.json")" Tavolo__Modules="$module"
 
-measure() { # label, command... ; prints the median of $runs cold starts in ms
-  local label=$1; shift
-  local times=()
-  for _ in $(seq 1 "$runs"); do
-    start_tavolo "$@"
-    times+=("$TAVOLO_COLD_MS")
-    stop_tavolo
-  done
-  printf '%-40s median %5s ms  (runs: %s)\n' "$label" \
-    "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "${times[*]}"
-}
-
 echo "exec -> first healthy /health as the '$module' function (Hosting=lambda, DynamoDB + SQS emulators), $runs runs each"
 measure "JIT, framework-dependent (dotnet Tavolo.dll)" dotnet bench/out/jit/Tavolo.dll
 measure "Native AOT (./Tavolo, provided.al2023)" bench/out/aot/Tavolo

@@ -10,18 +10,6 @@ runs=${1:-5}
 dotnet publish src/Tavolo -c Release -o bench/out/jit -v quiet -nologo > /dev/null
 dotnet publish src/Tavolo -c Release -r linux-x64 -p:PublishAot=true -o bench/out/aot -v quiet -nologo > /dev/null
 
-measure() { # label, command... ; prints the median of $runs cold starts in ms
-  local label=$1; shift
-  local times=()
-  for _ in $(seq 1 "$runs"); do
-    start_tavolo "$@"
-    times+=("$TAVOLO_COLD_MS")
-    stop_tavolo
-  done
-  printf '%-34s median %5s ms  (runs: %s)\n' "$label" \
-    "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "${times[*]}"
-}
-
 echo "exec -> first healthy /health, $runs runs each, fresh data folder (creates schema and keys)"
 measure "JIT (dotnet Tavolo.dll)" dotnet bench/out/jit/Tavolo.dll
 measure "Native AOT (./Tavolo)" bench/out/aot/Tavolo

@@ -33,3 +33,16 @@ start_published_tavolo() {
   start_tavolo dotnet bench/out/jit/Tavolo.dll
   trap stop_tavolo EXIT
 }
+
+# measure <label> <command...>: prints the median of $runs cold starts (exec -> first healthy /health) in ms.
+measure() {
+  local label=$1; shift
+  local times=()
+  for _ in $(seq 1 "$runs"); do
+    start_tavolo "$@"
+    times+=("$TAVOLO_COLD_MS")
+    stop_tavolo
+  done
+  printf '%-44s median %5s ms  (runs: %s)\n' "$label" \
+    "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "${times[*]}"
+}

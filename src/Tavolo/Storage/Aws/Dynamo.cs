@@ -106,6 +106,20 @@ public static class Dynamo
     public static DateTime ParseTime(string text) =>
         DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
+    /// <summary>Runs a conditional write: false when its condition failed (the write lost; nothing changed).</summary>
+    public static async Task<bool> SucceedsAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Pages through a query until <paramref name="limit"/> items passed its filter (DynamoDB applies <c>Limit</c> before
     /// the filter, so one page may hold fewer) or the index has no more.

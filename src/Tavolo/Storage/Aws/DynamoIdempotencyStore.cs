@@ -49,22 +49,14 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
         var set = "SET responseStatus = :status, responseBody = :body";
         if (response.ContentType is { } type) { set += ", responseType = :type"; values[":type"] = S(type); }
         if (response.Location is { } location) { set += ", responseLocation = :location"; values[":location"] = S(location); }
-        try
+        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = new() { ["key"] = S(key) },
-                UpdateExpression = set,
-                ConditionExpression = "leaseToken = :token",
-                ExpressionAttributeValues = values,
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Key = new() { ["key"] = S(key) },
+            UpdateExpression = set,
+            ConditionExpression = "leaseToken = :token",
+            ExpressionAttributeValues = values,
+        }, cancellationToken));
     }
 
     public async Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)

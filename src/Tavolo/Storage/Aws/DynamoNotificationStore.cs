@@ -162,23 +162,15 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
     {
         if (condition.Contains(":queued", StringComparison.Ordinal))
             values[":queued"] = S(NotificationStatus.Queued);
-        try
+        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = Key(notificationId),
-                UpdateExpression = update,
-                ConditionExpression = "attribute_exists(pk) AND " + condition,
-                ExpressionAttributeNames = update.Contains("#s", StringComparison.Ordinal) || condition.Contains("#s", StringComparison.Ordinal) ? new() { ["#s"] = "status" } : null,
-                ExpressionAttributeValues = values,
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Key = Key(notificationId),
+            UpdateExpression = update,
+            ConditionExpression = "attribute_exists(pk) AND " + condition,
+            ExpressionAttributeNames = update.Contains("#s", StringComparison.Ordinal) || condition.Contains("#s", StringComparison.Ordinal) ? new() { ["#s"] = "status" } : null,
+            ExpressionAttributeValues = values,
+        }, cancellationToken));
     }
 
     private static Dictionary<string, AttributeValue> Key(string id) => new() { ["pk"] = S("NOTIFICATION#" + id), ["sk"] = S("NOTIFICATION") };

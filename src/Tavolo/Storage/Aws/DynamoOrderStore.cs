@@ -21,20 +21,12 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
 
     public async Task<bool> CreateAsync(Order order, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest
         {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = Name,
-                Item = ToItem(order),
-                ConditionExpression = "attribute_not_exists(orderId)",
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Item = ToItem(order),
+            ConditionExpression = "attribute_not_exists(orderId)",
+        }, cancellationToken));
     }
 
     public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
@@ -78,22 +70,14 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
 
     public async Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest
         {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = Name,
-                Item = ToItem(order),
-                ConditionExpression = "#s = :placed AND version = :expected",
-                ExpressionAttributeNames = new() { ["#s"] = "status" },
-                ExpressionAttributeValues = new() { [":placed"] = S(OrderStatus.Placed), [":expected"] = N(expectedVersion) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Item = ToItem(order),
+            ConditionExpression = "#s = :placed AND version = :expected",
+            ExpressionAttributeNames = new() { ["#s"] = "status" },
+            ExpressionAttributeValues = new() { [":placed"] = S(OrderStatus.Placed), [":expected"] = N(expectedVersion) },
+        }, cancellationToken));
     }
 
     public async Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken)

@@ -84,22 +84,14 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB dynamo, DynamoTables tabl
 
     public async Task<bool> RevokeAsync(string sessionId, string userId, DateTime now, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = SessionKey(sessionId),
-                UpdateExpression = "SET revokedAt = if_not_exists(revokedAt, :now)",
-                ConditionExpression = "userId = :user",
-                ExpressionAttributeValues = new() { [":now"] = T(now), [":user"] = S(userId) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Key = SessionKey(sessionId),
+            UpdateExpression = "SET revokedAt = if_not_exists(revokedAt, :now)",
+            ConditionExpression = "userId = :user",
+            ExpressionAttributeValues = new() { [":now"] = T(now), [":user"] = S(userId) },
+        }, cancellationToken));
     }
 
     public async Task RevokeAllAsync(string userId, string? exceptSessionId, DateTime now, CancellationToken cancellationToken)

@@ -106,21 +106,13 @@ public sealed class DynamoUserStore(IAmazonDynamoDB dynamo, DynamoTables tables)
     /// <summary>Claims an address for a user: a conditional put that only one user can win (re-claiming your own is fine).</summary>
     private async Task<bool> ClaimEmailAsync(string email, string userId, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest
         {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = Name,
-                Item = new() { ["pk"] = S("EMAIL#" + Normalize(email)), ["sk"] = S("EMAIL"), ["userId"] = S(userId) },
-                ConditionExpression = "attribute_not_exists(pk) OR userId = :user",
-                ExpressionAttributeValues = new() { [":user"] = S(userId) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Item = new() { ["pk"] = S("EMAIL#" + Normalize(email)), ["sk"] = S("EMAIL"), ["userId"] = S(userId) },
+            ConditionExpression = "attribute_not_exists(pk) OR userId = :user",
+            ExpressionAttributeValues = new() { [":user"] = S(userId) },
+        }, cancellationToken));
     }
 
     private async Task ReleaseEmailAsync(string email, string userId, CancellationToken cancellationToken)

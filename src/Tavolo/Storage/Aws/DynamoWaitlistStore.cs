@@ -37,21 +37,13 @@ public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tab
 
     public async Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest
         {
-            await dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = Name,
-                Item = ToItem(waitlist),
-                ConditionExpression = "ownerId = :owner",
-                ExpressionAttributeValues = new() { [":owner"] = S(waitlist.OwnerId) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            TableName = Name,
+            Item = ToItem(waitlist),
+            ConditionExpression = "ownerId = :owner",
+            ExpressionAttributeValues = new() { [":owner"] = S(waitlist.OwnerId) },
+        }, cancellationToken));
     }
 
     public async Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken)
@@ -218,26 +210,18 @@ public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tab
 
     public async Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken)
     {
-        try
+        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            TableName = Name,
+            Key = WaiteeKey(waiteeId),
+            UpdateExpression = "SET dueAt = :now, gsi2pk = :due, gsi2sk = :dueKey",
+            ConditionExpression = "#s = :waiting AND attribute_not_exists(dueAt) AND (attribute_not_exists(queued) OR queued = :zero)",
+            ExpressionAttributeNames = new() { ["#s"] = "status" },
+            ExpressionAttributeValues = new()
             {
-                TableName = Name,
-                Key = WaiteeKey(waiteeId),
-                UpdateExpression = "SET dueAt = :now, gsi2pk = :due, gsi2sk = :dueKey",
-                ConditionExpression = "#s = :waiting AND attribute_not_exists(dueAt) AND (attribute_not_exists(queued) OR queued = :zero)",
-                ExpressionAttributeNames = new() { ["#s"] = "status" },
-                ExpressionAttributeValues = new()
-                {
-                    [":now"] = T(now), [":due"] = S("DUE"), [":dueKey"] = S(Time(now) + "#" + waiteeId), [":waiting"] = S(WaiteeStatus.Waiting), [":zero"] = N(0),
-                },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+                [":now"] = T(now), [":due"] = S("DUE"), [":dueKey"] = S(Time(now) + "#" + waiteeId), [":waiting"] = S(WaiteeStatus.Waiting), [":zero"] = N(0),
+            },
+        }, cancellationToken));
     }
 
     public async Task<IReadOnlyList<WaitSample>> RecentWaitsAsync(string waitlistId, int count, CancellationToken cancellationToken)
