@@ -78,3 +78,12 @@ public sealed class DynamoSessionStoreTests(DynamoFixture dynamo) : SessionStore
 {
     protected override Tavolo.Auth.ISessionStore Store { get; } = new DynamoSessionStore(dynamo.Client, dynamo.Tables);
 }
+
+public sealed class DynamoWaitlistStoreTests(DynamoFixture dynamo) : WaitlistStoreContract, IClassFixture<DynamoFixture>
+{
+    private readonly DynamoWaitlistStore _waitlists = new(dynamo.Client, dynamo.Tables);
+
+    protected override Tavolo.Waitlists.IWaitlistStore Waitlists => _waitlists;
+
+    protected override Tavolo.Waitlists.Notifications.INotificationStore Notifications => new DynamoNotificationStore(dynamo.Client, dynamo.Tables, _waitlists);
+}

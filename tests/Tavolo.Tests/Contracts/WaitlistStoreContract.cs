@@ -1,0 +1,168 @@
+using Tavolo.Waitlists;
+using Tavolo.Waitlists.Notifications;
+
+namespace Tavolo.Tests.Contracts;
+
+/// <summary>
+/// What every adapter of the waitlists port and the notifications port must do (they share a home: notifications
+/// hang off waitees). Subclasses supply both over the same storage.
+/// </summary>
+public abstract class WaitlistStoreContract
+{
+    protected abstract IWaitlistStore Waitlists { get; }
+
+    protected abstract INotificationStore Notifications { get; }
+
+    private static readonly DateTime T0 = new(2026, 11, 23, 18, 0, 0, DateTimeKind.Utc);
+
+    private static readonly Func<Waitee, Waitlist, IReadOnlyList<(string, string)>> Outbox = (w, _) => [(Channels.Outbox, w.Phone ?? "-")];
+
+    private async Task<Waitlist> NewWaitlistAsync(string? owner = null, bool open = true)
+    {
+        var waitlist = new Waitlist(Guid.CreateVersion7().ToString("N"), owner ?? "owner-" + Guid.NewGuid().ToString("N"), "Trattoria", null, 10, open,
+            null, "secret", T0, T0);
+        await Waitlists.CreateAsync(waitlist, default);
+        return waitlist;
+    }
+
+    private async Task<Waitee> JoinAsync(Waitlist list, int minute, DateTime? notifyAt = null, bool requireOpen = false) =>
+        (await Waitlists.AddWaiteeAsync(new Waitee(Guid.CreateVersion7().ToString("N"), list.Id, "P" + minute, 2, null, "+14155550123", null,
+            WaiteeStatus.Waiting, notifyAt, T0.AddMinutes(minute), null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen, default))!;
+
+    [Fact]
+    public async Task Waitlists_are_owned_listed_updated_and_deleted_with_everything_on_them()
+    {
+        var owner = "owner-" + Guid.NewGuid().ToString("N");
+        var lists = new List<Waitlist>();
+        for (var i = 0; i < 3; i++)
+            lists.Add(await NewWaitlistAsync(owner));
+        Assert.Equal(lists[0], await Waitlists.FindAsync(lists[0].Id, owner, default));
+        Assert.Equal(lists[0], await Waitlists.FindAsync(lists[0].Id, null, default));
+        Assert.Null(await Waitlists.FindAsync(lists[0].Id, "someone-else", default));
+
+        var firstPage = await Waitlists.ListAsync(owner, null, 2, default);
+        var secondPage = await Waitlists.ListAsync(owner, firstPage[^1].Id, 2, default);
+        Assert.Equal(lists.Select(l => l.Id).Order(StringComparer.Ordinal), firstPage.Concat(secondPage).Select(l => l.Id));
+
+        var renamed = lists[1] with { Name = "Osteria", IsOpen = false, WebhookUrl = "https://example.com/hook", UpdatedAt = T0.AddMinutes(1) };
+        Assert.True(await Waitlists.UpdateAsync(renamed, default));
+        Assert.Equal(renamed, await Waitlists.FindAsync(renamed.Id, owner, default));
+        Assert.False(await Waitlists.UpdateAsync(renamed with { OwnerId = "thief" }, default));
+
+        var waitee = await JoinAsync(lists[2], 0);
+        Assert.False(await Waitlists.DeleteAsync(lists[2].Id, "someone-else", default));
+        Assert.True(await Waitlists.DeleteAsync(lists[2].Id, owner, default));
+        Assert.Null(await Waitlists.FindAsync(lists[2].Id, null, default));
+        Assert.Null(await Waitlists.FindByGuestTokenAsync(waitee.GuestToken, default));
+        Assert.False(await Waitlists.DeleteAsync(lists[2].Id, null, default));
+    }
+
+    [Fact]
+    public async Task Waitees_join_in_order_with_positions_that_close_up_when_parties_leave()
+    {
+        var list = await NewWaitlistAsync();
+        var waitees = new List<Waitee>();
+        for (var i = 0; i < 5; i++)
+            waitees.Add(await JoinAsync(list, i));
+        Assert.Equal([1, 2, 3, 4, 5], waitees.Select(w => w.PositionAtJoin));
+        Assert.Equal(5, (await Waitlists.CountActiveAsync([list.Id], default))[list.Id]);
+
+        Assert.NotNull(await Waitlists.TransitionAsync(waitees[1].Id, WaiteeStatus.Active, WaiteeStatus.Seated, T0.AddMinutes(30), default));
+        var notified = await Waitlists.TransitionAsync(waitees[3].Id, [WaiteeStatus.Waiting], WaiteeStatus.Notified, T0.AddMinutes(31), default);
+        Assert.Equal(3, notified!.Position); // NOTIFIED still holds its place
+        Assert.Null((await Waitlists.FindWaiteeAsync(list.Id, waitees[1].Id, default))!.Position);
+        Assert.Equal(4, (await Waitlists.FindByGuestTokenAsync(waitees[4].GuestToken, default))!.Position);
+        Assert.Null(await Waitlists.FindWaiteeAsync("another-list", waitees[0].Id, default));
+
+        var line = await Waitlists.ListWaiteesAsync(list.Id, null, null, 3, default);
+        var rest = await Waitlists.ListWaiteesAsync(list.Id, null, (line[^1].JoinedAt, line[^1].Id), 10, default);
+        Assert.Equal(waitees.Select(w => w.Id), line.Concat(rest).Select(w => w.Id));
+        Assert.Equal([1, null, 2, 3, 4], line.Concat(rest).Select(w => w.Position));
+        Assert.Equal([waitees[1].Id], (await Waitlists.ListWaiteesAsync(list.Id, WaiteeStatus.Seated, null, 10, default)).Select(w => w.Id));
+
+        var samples = await Waitlists.RecentWaitsAsync(list.Id, 20, default);
+        Assert.Equal(new WaitSample(29, 2), Assert.Single(samples));
+        Assert.Equal(4, (await Waitlists.CountActiveAsync([list.Id, "empty"], default))[list.Id]);
+    }
+
+    [Fact]
+    public async Task A_closed_waitlist_takes_no_guests_and_ended_waitees_cannot_be_edited()
+    {
+        var closed = await NewWaitlistAsync(open: false);
+        Assert.Null(await Waitlists.AddWaiteeAsync(new Waitee("x" + Guid.NewGuid().ToString("N"), closed.Id, "G", 2, null, null, null, WaiteeStatus.Waiting,
+            null, T0, null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen: true, default));
+        var staffAdded = await JoinAsync(closed, 1); // staff may still add
+        Assert.True(await Waitlists.UpdateWaiteeAsync(staffAdded with { Name = "Renamed", PartySize = 4 }, default));
+        var renamed = (await Waitlists.FindWaiteeAsync(closed.Id, staffAdded.Id, default))!;
+        Assert.Equal(("Renamed", 4), (renamed.Name, renamed.PartySize));
+        await Waitlists.TransitionAsync(staffAdded.Id, WaiteeStatus.Active, WaiteeStatus.Removed, T0.AddMinutes(2), default);
+        Assert.False(await Waitlists.UpdateWaiteeAsync(staffAdded with { Name = "Too late" }, default));
+        Assert.Null(await Waitlists.AddWaiteeAsync(staffAdded with { Id = "y" + Guid.NewGuid().ToString("N"), WaitlistId = "gone" }, false, default));
+    }
+
+    [Fact]
+    public async Task Of_racing_transitions_one_wins()
+    {
+        var list = await NewWaitlistAsync();
+        var waitee = await JoinAsync(list, 0);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Waitlists.TransitionAsync(waitee.Id, WaiteeStatus.Active, i % 2 == 0 ? WaiteeStatus.Seated : WaiteeStatus.Removed, T0.AddMinutes(5), default)));
+        Assert.Single(results, r => r is not null);
+    }
+
+    [Fact]
+    public async Task Due_waitees_are_claimed_once_into_notifications_that_go_through_their_states()
+    {
+        var list = await NewWaitlistAsync();
+        var due = await JoinAsync(list, 0, notifyAt: T0.AddMinutes(10));
+        var later = await JoinAsync(list, 1, notifyAt: T0.AddMinutes(60));
+        var pressed = await JoinAsync(list, 2);
+        Assert.True(await Waitlists.MakeDueAsync(pressed.Id, T0.AddMinutes(5), default));
+        Assert.False(await Waitlists.MakeDueAsync(pressed.Id, T0.AddMinutes(5), default)); // already due
+
+        var now = T0.AddMinutes(15);
+        // (The store is shared by this class's tests: look only at this waitlist's claims.)
+        var claims = await Task.WhenAll(Notifications.ClaimDueAsync(now, 100, Outbox, default), Notifications.ClaimDueAsync(now, 100, Outbox, default));
+        var created = claims.SelectMany(c => c).Where(n => n.WaitlistId == list.Id).ToList();
+        Assert.Equal(new[] { due.Id, pressed.Id }.Order(), created.Select(n => n.WaiteeId).Order());
+        Assert.DoesNotContain(await Notifications.ClaimDueAsync(now, 100, Outbox, default), n => n.WaitlistId == list.Id);
+        Assert.False(await Waitlists.MakeDueAsync(pressed.Id, now, default)); // its notification is still on its way
+
+        var first = created.Single(n => n.WaiteeId == pressed.Id);
+        Assert.Contains(first.Id, (await Notifications.ListUnenqueuedAsync(now.AddSeconds(1), 10, default)).Select(n => n.Id));
+        await Notifications.MarkEnqueuedAsync(first.Id, now, default);
+        Assert.DoesNotContain(first.Id, (await Notifications.ListUnenqueuedAsync(now.AddSeconds(1), 10, default)).Select(n => n.Id));
+
+        Assert.True(await Notifications.BeginAttemptAsync(first.Id, now, now.AddSeconds(30), default));
+        Assert.False(await Notifications.BeginAttemptAsync(first.Id, now.AddSeconds(1), now.AddSeconds(31), default)); // leased
+        await Notifications.MarkFailedAttemptAsync(first.Id, "boom", final: true, default);
+        var failed = (await Notifications.FindDeliveryAsync(first.Id, default))!.Notification;
+        Assert.Equal((NotificationStatus.Failed, 1, "boom"), (failed.Status, failed.Attempts, failed.LastError));
+        Assert.True(await Waitlists.MakeDueAsync(pressed.Id, now.AddMinutes(1), default)); // after FAILED, staff may press again
+
+        var second = created.Single(n => n.WaiteeId == due.Id);
+        Assert.True(await Notifications.BeginAttemptAsync(second.Id, now, now.AddSeconds(30), default));
+        await Notifications.MarkSentAsync(second.Id, due.Id, now.AddSeconds(2), default);
+        var sent = (await Notifications.FindDeliveryAsync(second.Id, default))!;
+        Assert.Equal(NotificationStatus.Sent, sent.Notification.Status);
+        Assert.Equal(WaiteeStatus.Notified, sent.Waitee.Status);
+        Assert.Equal(list.Id, sent.Waitlist.Id);
+        Assert.False(await Notifications.BeginAttemptAsync(second.Id, now.AddMinutes(5), now.AddMinutes(6), default)); // not QUEUED any more
+
+        var page = await Notifications.ListAsync(list.Id, null, 1, default);
+        var next = await Notifications.ListAsync(list.Id, page[0].Id, 10, default);
+        Assert.Equal(created.Select(n => n.Id).Order(StringComparer.Ordinal), page.Concat(next).Select(n => n.Id));
+        Assert.DoesNotContain(later.Id, page.Concat(next).Select(n => n.WaiteeId));
+        Assert.Null(await Notifications.FindDeliveryAsync("missing", default));
+    }
+
+    [Fact]
+    public async Task A_changed_notify_time_rearms_the_producer()
+    {
+        var list = await NewWaitlistAsync();
+        var waitee = await JoinAsync(list, 0, notifyAt: T0.AddHours(2));
+        Assert.DoesNotContain(await Notifications.ClaimDueAsync(T0.AddMinutes(30), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
+        Assert.True(await Waitlists.UpdateWaiteeAsync(waitee with { NotifyAt = T0.AddMinutes(20) }, default));
+        Assert.Single(await Notifications.ClaimDueAsync(T0.AddMinutes(30), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
+    }
+}
