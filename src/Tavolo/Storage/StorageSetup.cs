@@ -30,6 +30,8 @@ public static class StorageSetup
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
+                services.AddSingleton<SqliteSweeper>();
+                services.AddHostedService<SqliteSweeperService>();
                 break;
             case "dynamodb":
                 services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(

@@ -177,6 +177,10 @@ public static class SqliteMigrations
                 response_body         BLOB
             );
             CREATE INDEX idempotency_records_expiry ON idempotency_records (expires_at);
+
+            -- What the hourly sweep deletes (DynamoDB's TTL and SQS's retention do the same on AWS).
+            CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+            CREATE INDEX queue_dead_letters_by_age ON queue_dead_letters (created_at);
             """),
     ];
 }

@@ -1,0 +1,52 @@
+
+namespace Tavolo.Storage.Sqlite;
+
+/// <summary>
+/// What expires on the embedded home, deleted hourly (on AWS, DynamoDB's TTL and SQS's retention do it): idempotency
+/// records past their expiry, sessions a week past theirs (with their refresh tokens; the week keeps spent tokens for
+/// reuse detection, as the DynamoDB TTL does), dead letters after 14 days (SQS's longest retention).
+/// </summary>
+public sealed class SqliteSweeper(SqliteDatabase database, TimeProvider clock)
+{
+    public static readonly TimeSpan SessionGrace = TimeSpan.FromDays(7);
+    public static readonly TimeSpan DeadLetterRetention = TimeSpan.FromDays(14);
+
+    /// <summary>One sweep; returns how many rows it deleted.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync("DELETE FROM idempotency_records WHERE expires_at <= $now;", cancellationToken, ("$now", Sql.Time(now)));
+        deleted += await connection.ExecuteAsync("DELETE FROM sessions WHERE expires_at < $cutoff;", cancellationToken, ("$cutoff", Sql.Time(now - SessionGrace)));
+        deleted += await connection.ExecuteAsync("DELETE FROM queue_dead_letters WHERE created_at < $cutoff;", cancellationToken,
+            ("$cutoff", Sql.Time(now - DeadLetterRetention)));
+        return deleted;
+    }
+}
+
+/// <summary>Runs <see cref="SqliteSweeper"/> at start-up and then every hour.</summary>
+public sealed partial class SqliteSweeperService(SqliteSweeper sweeper, ILogger<SqliteSweeperService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        do
+        {
+            try
+            {
+                if (await sweeper.SweepAsync(stoppingToken) is > 0 and var deleted)
+                    LogSwept(logger, deleted);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(logger, e);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired rows")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep failed; the next hour tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
