@@ -303,3 +303,37 @@ public sealed class AuthTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Null(await services.GetRequiredService<Tavolo.Auth.ISessionStore>().FindRefreshTokenAsync(user.RefreshToken, default)); // never the token itself
     }
 }
+
+/// <summary>The app reading its key ring from configuration, as every Lambda function does from one secret.</summary>
+public sealed class ConfiguredKeysApp : TavoloApp
+{
+    public static readonly string Ring = MakeRing();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Tavolo:Auth:SigningKeys"] = Ring };
+
+    private static string MakeRing()
+    {
+        var folder = Directory.CreateTempSubdirectory("tavolo-ring-").FullName;
+        var options = new Tavolo.Platform.TavoloOptions();
+        options.Auth.SigningKeyPath = Path.Combine(folder, "ring.json");
+        _ = new Tavolo.Auth.SigningKeys(Microsoft.Extensions.Options.Options.Create(options)); // writes a fresh ring
+        var ring = File.ReadAllText(options.Auth.SigningKeyPath);
+        Directory.Delete(folder, recursive: true);
+        return ring;
+    }
+}
+
+public sealed class ConfiguredKeysTests(ConfiguredKeysApp app) : IClassFixture<ConfiguredKeysApp>
+{
+    [Fact]
+    public async Task Keys_from_configuration_sign_the_tokens_and_no_key_file_is_written()
+    {
+        using var client = app.Anonymous();
+        var jwks = await (await client.GetAsync("/.well-known/jwks.json")).ReadJsonAsync(HttpStatusCode.OK);
+        var kid = (string)jwks["keys"]![0]!["kid"]!;
+        Assert.Contains(kid, ConfiguredKeysApp.Ring, StringComparison.Ordinal);
+        var user = await app.NewUserAsync();
+        Assert.Equal(kid, (string)Jwt.Decode(user.AccessToken).Header["kid"]!);
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "signing-keys.json")));
+    }
+}
