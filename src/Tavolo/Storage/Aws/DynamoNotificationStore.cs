@@ -31,7 +31,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
         var lists = new Dictionary<string, Waitlist?>();
         foreach (var item in due)
         {
-            var waitee = DynamoWaitlistStore.FromWaiteeItem(item);
+            var waitee = WaitlistItems.FromWaiteeItem(item);
             if (!lists.TryGetValue(waitee.WaitlistId, out var waitlist))
                 lists[waitee.WaitlistId] = waitlist = await waitlists.FindAsync(waitee.WaitlistId, null, cancellationToken);
             if (waitlist is null)
@@ -43,7 +43,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
                 await dynamo.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = Name,
-                    Key = DynamoWaitlistStore.WaiteeKey(waitee.Id),
+                    Key = WaitlistItems.WaiteeKey(waitee.Id),
                     UpdateExpression = "REMOVE dueAt, gsi2pk, gsi2sk ADD queued :count",
                     ConditionExpression = "#s = :waiting AND dueAt = :dueAt",
                     ExpressionAttributeNames = new() { ["#s"] = "status" },
@@ -103,7 +103,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Name,
-                Key = DynamoWaitlistStore.WaiteeKey(waiteeId),
+                Key = WaitlistItems.WaiteeKey(waiteeId),
                 UpdateExpression = "SET #s = :notified, notifiedAt = :now REMOVE dueAt, gsi2pk, gsi2sk",
                 ConditionExpression = "#s = :waiting",
                 ExpressionAttributeNames = new() { ["#s"] = "status" },
@@ -144,7 +144,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Name,
-                Key = DynamoWaitlistStore.WaiteeKey(waiteeId),
+                Key = WaitlistItems.WaiteeKey(waiteeId),
                 UpdateExpression = "ADD queued :minusOne",
                 ConditionExpression = "attribute_exists(pk) AND queued > :zero",
                 ExpressionAttributeValues = new() { [":minusOne"] = N(-1), [":zero"] = N(0) },

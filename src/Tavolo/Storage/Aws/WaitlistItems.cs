@@ -1,0 +1,65 @@
+using Amazon.DynamoDBv2.Model;
+using Tavolo.Waitlists;
+using static Tavolo.Storage.Aws.Dynamo;
+
+namespace Tavolo.Storage.Aws;
+
+/// <summary>How waitlists and waitees are laid out as items of the waitlists table (docs/dynamodb.md): keys and mapping.</summary>
+internal static class WaitlistItems
+{
+    internal static Dictionary<string, AttributeValue> WaitlistKey(string id) => new() { ["pk"] = S("WAITLIST#" + id), ["sk"] = S("WAITLIST") };
+
+    internal static Dictionary<string, AttributeValue> WaiteeKey(string id) => new() { ["pk"] = S("WAITEE#" + id), ["sk"] = S("WAITEE") };
+
+    internal static string LineKey(DateTime joinedAt, string id) => Time(joinedAt) + "#" + id;
+
+    internal static void SetDue(Dictionary<string, AttributeValue> item, string waiteeId, DateTime? dueAt)
+    {
+        if (dueAt is not { } due) return;
+        item["dueAt"] = T(due);
+        item["gsi2pk"] = S("DUE");
+        item["gsi2sk"] = S(Time(due) + "#" + waiteeId);
+    }
+
+    internal static Dictionary<string, AttributeValue> ToItem(Waitlist w)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = S("WAITLIST#" + w.Id), ["sk"] = S("WAITLIST"), ["gsi1pk"] = S("OWNER#" + w.OwnerId), ["gsi1sk"] = S(w.Id),
+            ["gsi2pk"] = S("WAITLISTS"), ["gsi2sk"] = S(w.Id),
+            ["id"] = S(w.Id), ["ownerId"] = S(w.OwnerId), ["name"] = S(w.Name), ["averageWaitMinutes"] = N(w.AverageWaitMinutesPerParty),
+            ["isOpen"] = new() { BOOL = w.IsOpen }, ["webhookSecret"] = S(w.WebhookSecret), ["createdAt"] = T(w.CreatedAt), ["updatedAt"] = T(w.UpdatedAt),
+        };
+        item.Set("description", w.Description);
+        item.Set("webhookUrl", w.WebhookUrl);
+        return item;
+    }
+
+    internal static Waitlist FromWaitlistItem(Dictionary<string, AttributeValue> i) => new(
+        i.Str("id"), i.Str("ownerId"), i.Str("name"), i.StrOrNull("description"), i.Number("averageWaitMinutes"), i["isOpen"].BOOL == true,
+        i.StrOrNull("webhookUrl"), i.Str("webhookSecret"), i.Time("createdAt"), i.Time("updatedAt"));
+
+    internal static Dictionary<string, AttributeValue> ToItem(Waitee w)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = S("WAITEE#" + w.Id), ["sk"] = S("WAITEE"), ["gsi1pk"] = S("LINE#" + w.WaitlistId), ["gsi1sk"] = S(LineKey(w.JoinedAt, w.Id)),
+            ["gsi3pk"] = S("GUEST#" + w.GuestToken), ["gsi3sk"] = S("WAITEE"),
+            ["id"] = S(w.Id), ["waitlistId"] = S(w.WaitlistId), ["name"] = S(w.Name), ["partySize"] = N(w.PartySize), ["status"] = S(w.Status),
+            ["joinedAt"] = T(w.JoinedAt), ["guestToken"] = S(w.GuestToken), ["positionAtJoin"] = N(w.PositionAtJoin),
+        };
+        item.Set("email", w.Email);
+        item.Set("phone", w.Phone);
+        item.Set("notes", w.Notes);
+        item.Set("notifyAt", w.NotifyAt);
+        item.Set("notifiedAt", w.NotifiedAt);
+        item.Set("seatedAt", w.SeatedAt);
+        item.Set("endedAt", w.EndedAt);
+        return item;
+    }
+
+    internal static Waitee FromWaiteeItem(Dictionary<string, AttributeValue> i) => new(
+        i.Str("id"), i.Str("waitlistId"), i.Str("name"), i.Number("partySize"), i.StrOrNull("email"), i.StrOrNull("phone"), i.StrOrNull("notes"),
+        i.Str("status"), i.TimeOrNull("notifyAt"), i.Time("joinedAt"), i.TimeOrNull("notifiedAt"), i.TimeOrNull("seatedAt"), i.TimeOrNull("endedAt"),
+        i.Str("guestToken"), i.Number("positionAtJoin"));
+}
