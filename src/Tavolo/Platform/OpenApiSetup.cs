@@ -50,7 +50,7 @@ public static class OpenApiSetup
     /// <summary><c>/docs</c>: the interactive reference (Scalar) over the same document.</summary>
     public static IEndpointRouteBuilder MapTavoloDocs(this IEndpointRouteBuilder app)
     {
-        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Tavolo API"));
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Tavolo API").DisableDefaultFonts()); // no font CDN: the page uses only this server
         return app;
     }
 }
