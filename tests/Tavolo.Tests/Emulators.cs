@@ -43,10 +43,11 @@ public static class Emulators
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", name)))
             throw new InvalidOperationException($"{name} is not installed: run `npm ci` in tests/emulators (.ci/run does).");
         var port = TavoloProcess.FreePort();
-        var info = new ProcessStartInfo("node") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Through a watchdog shell: the server goes when this test process goes, even if it is killed (no ProcessExit then).
+        var command = "node " + string.Join(' ', arguments.Append(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var info = new ProcessStartInfo("sh") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(Watchdog(command + " & child=$!", "kill $child 2>/dev/null", "kill -0 $child 2>/dev/null"));
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -82,17 +83,16 @@ public static class Emulators
         await RunAsync(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8");
         await RunAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-l", Path.Combine(directory, "log"), "-w", "-o",
             $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                RunAsync(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop").GetAwaiter().GetResult();
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException) { }
-        };
+        // The cluster runs detached (pg_ctl daemonizes): a watchdog shell stops it and removes its folder once this
+        // test process has gone, however it went.
+        var stop = $"{(asRoot ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {directory}";
+        Process.Start(new ProcessStartInfo("sh", ["-c", Watchdog(":", stop, "true")]) { UseShellExecute = false })!.Dispose();
         return $"Host=127.0.0.1;Port={port};Username=postgres";
     }
+
+    /// <summary>A shell script that runs <paramref name="start"/>, waits while this process (and <paramref name="alive"/>) lives, then runs <paramref name="stop"/>.</summary>
+    private static string Watchdog(string start, string stop, string alive) =>
+        $"{start}; while kill -0 {Environment.ProcessId} 2>/dev/null && {alive}; do sleep 1; done; {stop}";
 
     private static Task RunAsync(string file, params string[] arguments) => RunAsync(false, file, arguments);
 
