@@ -45,7 +45,7 @@ public static class Emulators
         var port = TavoloProcess.FreePort();
         // Through a watchdog shell: the server goes when this test process goes, even if it is killed (no ProcessExit then).
         var command = "node " + string.Join(' ', arguments.Append(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var info = new ProcessStartInfo("sh") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("sh") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(Watchdog(command + " & child=$!", "kill $child 2>/dev/null", "kill -0 $child 2>/dev/null"));
         var process = Process.Start(info)!;
@@ -86,7 +86,7 @@ public static class Emulators
         // The cluster runs detached (pg_ctl daemonizes): a watchdog shell stops it and removes its folder once this
         // test process has gone, however it went.
         var stop = $"{(asRoot ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {directory}";
-        Process.Start(new ProcessStartInfo("sh", ["-c", Watchdog(":", stop, "true")]) { UseShellExecute = false })!.Dispose();
+        Process.Start(new ProcessStartInfo("sh", ["-c", Watchdog(":", stop, "true")]) { UseShellExecute = false, RedirectStandardInput = true })!.Dispose();
         return $"Host=127.0.0.1;Port={port};Username=postgres";
     }
 
