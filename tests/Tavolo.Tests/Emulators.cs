@@ -43,18 +43,11 @@ public static class Emulators
         if (!Directory.Exists(Path.Combine(Folder, "node_modules", name)))
             throw new InvalidOperationException($"{name} is not installed: run `npm ci` in tests/emulators (.ci/run does).");
         var port = TavoloProcess.FreePort();
-        // Through a watchdog shell: the server goes when this test process goes, even if it is killed (no ProcessExit then).
+        // Detached (its own session, not a child of this process, so no process-tree kill of the test host can
+        // freeze it half-way) under a watchdog that stops the server within a second of this test process ending.
         var command = "node " + string.Join(' ', arguments.Append(port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var info = new ProcessStartInfo("sh") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Watchdog(command + " & child=$!", "kill $child 2>/dev/null", "kill -0 $child 2>/dev/null"));
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
-        await WaitForPortAsync(port, name, process);
+        Detach(Watchdog($"{command} >/dev/null 2>&1 </dev/null & child=$!", "kill $child 2>/dev/null", "kill -0 $child 2>/dev/null"), Folder);
+        await WaitForPortAsync(port, name);
         return $"http://127.0.0.1:{port}";
     }
 
@@ -86,7 +79,7 @@ public static class Emulators
         // The cluster runs detached (pg_ctl daemonizes): a watchdog shell stops it and removes its folder once this
         // test process has gone, however it went.
         var stop = $"{(asRoot ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {directory}";
-        Process.Start(new ProcessStartInfo("sh", ["-c", Watchdog(":", stop, "true")]) { UseShellExecute = false, RedirectStandardInput = true })!.Dispose();
+        Detach(Watchdog(":", stop, "true"), directory);
         return $"Host=127.0.0.1;Port={port};Username=postgres";
     }
 
@@ -114,12 +107,10 @@ public static class Emulators
             throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await output}{await error}");
     }
 
-    private static async Task WaitForPortAsync(int port, string name, Process process)
+    private static async Task WaitForPortAsync(int port, string name)
     {
         for (var i = 0; i < 300; i++)
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{name} exited with {process.ExitCode}.");
             try
             {
                 using var client = new TcpClient();
@@ -134,12 +125,13 @@ public static class Emulators
         throw new InvalidOperationException($"{name} did not listen on 127.0.0.1:{port}.");
     }
 
-    private static void Stop(Process process)
+    /// <summary>Runs a shell script in a new session (<c>setsid -f</c>), detached from this process and its tree.</summary>
+    private static void Detach(string script, string workingDirectory)
     {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException) { }
+        var info = new ProcessStartInfo("setsid") { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-f", "sh", "-c", script })
+            info.ArgumentList.Add(argument);
+        using var launcher = Process.Start(info)!;
+        launcher.WaitForExit(); // setsid -f returns at once; the script lives on in its own session
     }
 }
