@@ -87,3 +87,39 @@ public sealed class DynamoWaitlistStoreTests(DynamoFixture dynamo) : WaitlistSto
 
     protected override Tavolo.Waitlists.Notifications.INotificationStore Notifications => new DynamoNotificationStore(dynamo.Client, dynamo.Tables, _waitlists);
 }
+
+/// <summary>DynamoDB has no transaction around "claim the waitee, write its notifications": a dead producer's claim is finished by the next pass.</summary>
+public sealed class DynamoClaimRepairTests(DynamoFixture dynamo) : IClassFixture<DynamoFixture>
+{
+    [Fact]
+    public async Task A_claim_whose_producer_died_is_finished_by_a_later_pass_exactly_once()
+    {
+        var t0 = new DateTime(2026, 11, 23, 18, 0, 0, DateTimeKind.Utc);
+        var waitlists = new DynamoWaitlistStore(dynamo.Client, dynamo.Tables);
+        var notifications = new DynamoNotificationStore(dynamo.Client, dynamo.Tables, waitlists);
+        var list = new Tavolo.Waitlists.Waitlist(Guid.NewGuid().ToString("N"), "owner", "L", null, 10, true, null, "secret", t0, t0);
+        await waitlists.CreateAsync(list, default);
+        var waitee = (await waitlists.AddWaiteeAsync(new Tavolo.Waitlists.Waitee(Guid.NewGuid().ToString("N"), list.Id, "P", 2, null, "+14155550123", null,
+            "WAITING", t0, t0, null, null, null, Guid.NewGuid().ToString("N"), 0), false, default))!;
+        // What a producer leaves when it dies right after its claim: the waitee marked CLAIMED with its plan, no notification.
+        await dynamo.Client.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
+        {
+            TableName = dynamo.Tables.Waitlists.Name,
+            Key = new() { ["pk"] = Dynamo.S("WAITEE#" + waitee.Id), ["sk"] = Dynamo.S("WAITEE") },
+            UpdateExpression = "SET gsi2pk = :claimed, gsi2sk = :key, claimedAt = :at, claimPlan = :plan REMOVE dueAt ADD queued :one",
+            ExpressionAttributeValues = new()
+            {
+                [":claimed"] = Dynamo.S("CLAIMED"), [":key"] = Dynamo.S(Dynamo.Time(t0) + "#" + waitee.Id), [":at"] = Dynamo.T(t0),
+                [":plan"] = Dynamo.S("n-" + waitee.Id + "\toutbox\t+14155550123"), [":one"] = Dynamo.N(1),
+            },
+        });
+        IReadOnlyList<(string, string)> Outbox(Tavolo.Waitlists.Waitee w, Tavolo.Waitlists.Waitlist l) => [("outbox", w.Phone!)];
+
+        Assert.DoesNotContain(await notifications.ClaimDueAsync(t0.AddSeconds(30), 100, Outbox, default), n => n.WaiteeId == waitee.Id); // may still be live
+        var repaired = Assert.Single(await notifications.ClaimDueAsync(t0.AddMinutes(2), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
+        Assert.Equal("n-" + waitee.Id, repaired.Id);
+        Assert.DoesNotContain(await notifications.ClaimDueAsync(t0.AddMinutes(3), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
+        Assert.NotNull(await notifications.FindDeliveryAsync(repaired.Id, default));
+        Assert.False(await waitlists.MakeDueAsync(waitee.Id, t0.AddMinutes(3), default)); // on its way
+    }
+}

@@ -20,16 +20,13 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
     public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
         DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
     {
-        var due = await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = Name,
-            IndexName = "gsi2",
-            KeyConditionExpression = "gsi2pk = :due AND gsi2sk <= :now",
-            ExpressionAttributeValues = new() { [":due"] = S("DUE"), [":now"] = S(Time(now) + "#\uffff") },
-        }, max, cancellationToken);
+        // First, claims whose producer died before writing their notifications (older than a minute, so not a live pass's).
         var created = new List<Notification>();
+        foreach (var stranded in await QueryGsi2Async("CLAIMED", Time(now.AddMinutes(-1)), max, cancellationToken))
+            created.AddRange(await FinishClaimAsync(stranded, cancellationToken));
+
         var lists = new Dictionary<string, Waitlist?>();
-        foreach (var item in due)
+        foreach (var item in await QueryGsi2Async("DUE", Time(now) + "#\uffff", max, cancellationToken))
         {
             var waitee = WaitlistItems.FromWaiteeItem(item);
             if (!lists.TryGetValue(waitee.WaitlistId, out var waitlist))
@@ -37,32 +34,62 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             if (waitlist is null)
                 continue;
             var channels = plan(waitee, waitlist);
-            try
+            // The claim: only while still WAITING and due at the same time, so two producers never both win it. It records
+            // the planned notifications (ids included) and marks the waitee CLAIMED until they are written, so a producer
+            // that dies in between leaves work the next pass finishes, not a waitee that is never told.
+            var planned = string.Join('\n', channels.Select(c => $"{Ids.New()}\t{c.Channel}\t{c.To}"));
+            var claimed = await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
             {
-                // The claim: only while still WAITING and due at the same time, so two producers never both win it.
-                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                TableName = Name,
+                Key = WaitlistItems.WaiteeKey(waitee.Id),
+                UpdateExpression = "SET gsi2pk = :claimed, gsi2sk = :claimKey, claimedAt = :now, claimPlan = :plan REMOVE dueAt ADD queued :count",
+                ConditionExpression = "#s = :waiting AND dueAt = :dueAt",
+                ExpressionAttributeNames = new() { ["#s"] = "status" },
+                ExpressionAttributeValues = new()
                 {
-                    TableName = Name,
-                    Key = WaitlistItems.WaiteeKey(waitee.Id),
-                    UpdateExpression = "REMOVE dueAt, gsi2pk, gsi2sk ADD queued :count",
-                    ConditionExpression = "#s = :waiting AND dueAt = :dueAt",
-                    ExpressionAttributeNames = new() { ["#s"] = "status" },
-                    ExpressionAttributeValues = new() { [":waiting"] = S(WaiteeStatus.Waiting), [":dueAt"] = item["dueAt"], [":count"] = N(channels.Count) },
-                }, cancellationToken);
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                continue;
-            }
-            foreach (var (channel, to) in channels)
-            {
-                var notification = new Notification(Ids.New(), waitee.WaitlistId, waitee.Id, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
-                await dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(notification) }, cancellationToken);
-                created.Add(notification);
-            }
+                    [":waiting"] = S(WaiteeStatus.Waiting), [":dueAt"] = item["dueAt"], [":count"] = N(channels.Count), [":claimed"] = S("CLAIMED"),
+                    [":claimKey"] = S(Time(now) + "#" + waitee.Id), [":now"] = T(now), [":plan"] = S(planned.Length == 0 ? "-" : planned),
+                },
+            }, cancellationToken));
+            if (claimed)
+                created.AddRange(await FinishClaimAsync((await waitlists.GetAsync(WaitlistItems.WaiteeKey(waitee.Id), cancellationToken))!, cancellationToken));
         }
         return created;
     }
+
+    /// <summary>Writes a claim's planned notifications (each at most once: the ids were fixed at the claim) and clears the mark.</summary>
+    private async Task<List<Notification>> FinishClaimAsync(Dictionary<string, AttributeValue> waiteeItem, CancellationToken cancellationToken)
+    {
+        var created = new List<Notification>();
+        var claimedAt = waiteeItem.Time("claimedAt");
+        foreach (var line in waiteeItem.Str("claimPlan").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "-"))
+        {
+            var parts = line.Split('\t', 3);
+            var notification = new Notification(parts[0], waiteeItem.Str("waitlistId"), waiteeItem.Str("id"), parts[1], parts[2], NotificationStatus.Queued,
+                0, null, claimedAt, null, null);
+            if (await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(notification), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken)))
+                created.Add(notification);
+        }
+        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Name,
+            Key = WaitlistItems.WaiteeKey(waiteeItem.Str("id")),
+            UpdateExpression = "REMOVE gsi2pk, gsi2sk, claimedAt, claimPlan",
+            ConditionExpression = "claimedAt = :claimedAt",
+            ExpressionAttributeValues = new() { [":claimedAt"] = waiteeItem["claimedAt"] },
+        }, cancellationToken));
+        return created;
+    }
+
+    /// <summary>Items of one sparse gsi2 partition (<c>DUE</c>, <c>CLAIMED</c>, <c>UNENQUEUED</c>) up to a sort key.</summary>
+    private Task<List<Dictionary<string, AttributeValue>>> QueryGsi2Async(string partition, string upTo, int max, CancellationToken cancellationToken) =>
+        dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Name,
+            IndexName = "gsi2",
+            KeyConditionExpression = "gsi2pk = :p AND gsi2sk <= :upTo",
+            ExpressionAttributeValues = new() { [":p"] = S(partition), [":upTo"] = S(upTo) },
+        }, max, cancellationToken);
 
     public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken) =>
         (await dynamo.QueryAsync(new QueryRequest

@@ -137,7 +137,7 @@ public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tab
         {
             Name = waitee.Name, PartySize = waitee.PartySize, Email = waitee.Email, Phone = waitee.Phone, Notes = waitee.Notes, NotifyAt = waitee.NotifyAt,
         });
-        foreach (var kept in new[] { "dueAt", "gsi2pk", "gsi2sk", "queued" })
+        foreach (var kept in new[] { "dueAt", "gsi2pk", "gsi2sk", "queued", "claimedAt", "claimPlan" })
         {
             if (current.TryGetValue(kept, out var value)) item[kept] = value;
         }
