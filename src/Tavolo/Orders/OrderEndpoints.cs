@@ -43,8 +43,6 @@ public static class OrderEndpoints
         var orderId = request.OrderId!.ToLowerInvariant();
         if (await users.FindAsync(request.RestaurantId!, cancellationToken) is not { Role: Roles.Owner })
             return Problems.Validation("restaurantId", "No such restaurant.");
-        if (await orders.FindAsync(orderId, cancellationToken) is not null)
-            return Problems.Conflict("An order with this orderId already exists.");
 
         var items = OrderRules.ToItems(request.Items!);
         var code = request.PromoCode is null ? null : PromoCodeRules.Normalize(request.PromoCode);
@@ -62,7 +60,7 @@ public static class OrderEndpoints
         }
         finally
         {
-            // A failed order never keeps a redemption.
+            // A failed order never keeps a redemption; one this call did not take (the id's existing order holds it) stays.
             if (!created && redemption is { Counted: true })
                 await promos.ReleaseAsync(code!, orderId, CancellationToken.None);
         }

@@ -202,6 +202,34 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     }
 
     [Fact]
+    public async Task An_order_id_that_is_taken_neither_uses_a_redemption_nor_gives_back_the_one_its_order_holds()
+    {
+        var restaurant = await app.NewUserAsync("owner");
+        var customer = await app.NewUserAsync();
+        using var issuer = restaurant.Client();
+        var code = (string)(await issuer.NewPromoAsync(customer.Id, maxRedemptions: 3))["code"]!;
+        using var client = customer.Client();
+        async Task<int> Redemptions() => (int)(await (await issuer.GetAsync($"/promo-codes/{code}")).ReadJsonAsync(HttpStatusCode.OK))["redemptions"]!;
+        async Task<HttpResponseMessage> PostWithKeyAsync(object body)
+        {
+            // A fresh Idempotency-Key, so the request reaches the handler instead of the replay of the first one.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return await client.SendAsync(request);
+        }
+
+        var withCode = Orders.Orders.Basket(restaurant.Id, promoCode: code);
+        await (await client.PostAsJsonAsync("/orders", withCode)).ReadJsonAsync(HttpStatusCode.Created);
+        await (await PostWithKeyAsync(withCode)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, await Redemptions()); // still held by the order that has it
+
+        var orderId = Guid.NewGuid().ToString();
+        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant.Id, orderId))).ReadJsonAsync(HttpStatusCode.Created);
+        await (await PostWithKeyAsync(Orders.Orders.Basket(restaurant.Id, orderId, promoCode: code))).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, await Redemptions()); // the refused order took none
+    }
+
+    [Fact]
     public async Task The_maximum_cannot_go_below_what_was_already_redeemed()
     {
         var restaurant = await app.NewUserAsync("owner");

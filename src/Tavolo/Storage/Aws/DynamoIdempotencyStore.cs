@@ -61,20 +61,14 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
 
     public async Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
     {
-        try
+        // When the condition fails: someone else holds it now, or it finished: not ours to forget.
+        await SucceedsAsync(() => dynamo.DeleteItemAsync(new DeleteItemRequest
         {
-            await dynamo.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = Name,
-                Key = new() { ["key"] = S(key) },
-                ConditionExpression = "leaseToken = :token AND attribute_not_exists(responseStatus)",
-                ExpressionAttributeValues = new() { [":token"] = S(leaseToken) },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Someone else holds it now, or it finished: not ours to forget.
-        }
+            TableName = Name,
+            Key = new() { ["key"] = S(key) },
+            ConditionExpression = "leaseToken = :token AND attribute_not_exists(responseStatus)",
+            ExpressionAttributeValues = new() { [":token"] = S(leaseToken) },
+        }, cancellationToken));
     }
 
     private static IdempotencyRecord FromItem(Dictionary<string, AttributeValue> i) => new(

@@ -91,14 +91,9 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             ExpressionAttributeValues = new() { [":p"] = S(partition), [":upTo"] = S(upTo) },
         }, max, cancellationToken);
 
+    // A key's "#id" suffix sorts after the bare time, so "<= before" here is "created before".
     public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken) =>
-        (await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = Name,
-            IndexName = "gsi2",
-            KeyConditionExpression = "gsi2pk = :unenqueued AND gsi2sk < :before",
-            ExpressionAttributeValues = new() { [":unenqueued"] = S("UNENQUEUED"), [":before"] = S(Time(before)) },
-        }, max, cancellationToken)).Select(FromItem).ToList();
+        (await QueryGsi2Async("UNENQUEUED", Time(before), max, cancellationToken)).Select(FromItem).ToList();
 
     public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken) =>
         await UpdateAsync(notificationId, "SET enqueuedAt = :now REMOVE gsi2pk, gsi2sk", "attribute_not_exists(enqueuedAt)",
@@ -125,22 +120,16 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
                 new() { [":sent"] = S(NotificationStatus.Sent), [":now"] = T(now) }, cancellationToken))
             return;
         await OneLessQueuedAsync(waiteeId, cancellationToken);
-        try
+        // When the condition fails: seated or gone meanwhile: the message still went out.
+        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = WaitlistItems.WaiteeKey(waiteeId),
-                UpdateExpression = "SET #s = :notified, notifiedAt = :now REMOVE dueAt, gsi2pk, gsi2sk",
-                ConditionExpression = "#s = :waiting",
-                ExpressionAttributeNames = new() { ["#s"] = "status" },
-                ExpressionAttributeValues = new() { [":notified"] = S(WaiteeStatus.Notified), [":now"] = T(now), [":waiting"] = S(WaiteeStatus.Waiting) },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Seated or gone meanwhile: the message still went out.
-        }
+            TableName = Name,
+            Key = WaitlistItems.WaiteeKey(waiteeId),
+            UpdateExpression = "SET #s = :notified, notifiedAt = :now REMOVE dueAt, gsi2pk, gsi2sk",
+            ConditionExpression = "#s = :waiting",
+            ExpressionAttributeNames = new() { ["#s"] = "status" },
+            ExpressionAttributeValues = new() { [":notified"] = S(WaiteeStatus.Notified), [":now"] = T(now), [":waiting"] = S(WaiteeStatus.Waiting) },
+        }, cancellationToken));
     }
 
     public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
@@ -166,21 +155,15 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
 
     private async Task OneLessQueuedAsync(string waiteeId, CancellationToken cancellationToken)
     {
-        try
+        // When the condition fails: the waitee is gone (its waitlist was deleted).
+        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = WaitlistItems.WaiteeKey(waiteeId),
-                UpdateExpression = "ADD queued :minusOne",
-                ConditionExpression = "attribute_exists(pk) AND queued > :zero",
-                ExpressionAttributeValues = new() { [":minusOne"] = N(-1), [":zero"] = N(0) },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // The waitee is gone (its waitlist was deleted).
-        }
+            TableName = Name,
+            Key = WaitlistItems.WaiteeKey(waiteeId),
+            UpdateExpression = "ADD queued :minusOne",
+            ConditionExpression = "attribute_exists(pk) AND queued > :zero",
+            ExpressionAttributeValues = new() { [":minusOne"] = N(-1), [":zero"] = N(0) },
+        }, cancellationToken));
     }
 
     /// <summary>A conditional update of one notification (<c>#s</c> = status, <c>:queued</c> provided); false when the condition failed.</summary>

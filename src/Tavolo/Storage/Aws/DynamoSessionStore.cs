@@ -47,39 +47,27 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB dynamo, DynamoTables tabl
     {
         if (await FindAsync(sessionId, cancellationToken) is not { } session || !session.IsLive(now))
             return false;
-        try
-        {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+        // Spending the old hash decides which of two racing refreshes wins.
+        if (!await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Name,
                 Key = TokenKey(oldHash),
                 UpdateExpression = "SET spentAt = :now",
                 ConditionExpression = "sessionId = :session AND attribute_not_exists(spentAt)",
                 ExpressionAttributeValues = new() { [":now"] = T(now), [":session"] = S(sessionId) },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false; // spent already: the other refresh won
-        }
+            }, cancellationToken)))
+            return false;
         await PutTokenAsync(newHash, sessionId, expiresAt, cancellationToken);
-        try
+        // False when the session was revoked while rotating.
+        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = SessionKey(sessionId),
-                UpdateExpression = "SET lastUsedAt = :now, expiresAt = :expires, #ttl = :ttl",
-                ConditionExpression = "attribute_not_exists(revokedAt)",
-                ExpressionAttributeNames = new() { ["#ttl"] = "ttl" },
-                ExpressionAttributeValues = new() { [":now"] = T(now), [":expires"] = T(expiresAt), [":ttl"] = Ttl(expiresAt + Keep) },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false; // revoked while rotating
-        }
+            TableName = Name,
+            Key = SessionKey(sessionId),
+            UpdateExpression = "SET lastUsedAt = :now, expiresAt = :expires, #ttl = :ttl",
+            ConditionExpression = "attribute_not_exists(revokedAt)",
+            ExpressionAttributeNames = new() { ["#ttl"] = "ttl" },
+            ExpressionAttributeValues = new() { [":now"] = T(now), [":expires"] = T(expiresAt), [":ttl"] = Ttl(expiresAt + Keep) },
+        }, cancellationToken));
     }
 
     public async Task<bool> RevokeAsync(string sessionId, string userId, DateTime now, CancellationToken cancellationToken)

@@ -117,20 +117,14 @@ public sealed class DynamoUserStore(IAmazonDynamoDB dynamo, DynamoTables tables)
 
     private async Task ReleaseEmailAsync(string email, string userId, CancellationToken cancellationToken)
     {
-        try
+        // When the condition fails: claimed by someone else meanwhile: theirs now.
+        await SucceedsAsync(() => dynamo.DeleteItemAsync(new DeleteItemRequest
         {
-            await dynamo.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = Name,
-                Key = EmailKey(email),
-                ConditionExpression = "userId = :user",
-                ExpressionAttributeValues = new() { [":user"] = S(userId) },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Claimed by someone else meanwhile: theirs now.
-        }
+            TableName = Name,
+            Key = EmailKey(email),
+            ConditionExpression = "userId = :user",
+            ExpressionAttributeValues = new() { [":user"] = S(userId) },
+        }, cancellationToken));
     }
 
     private static Dictionary<string, AttributeValue> UserKey(string id) => new() { ["pk"] = S("USER#" + id), ["sk"] = S("USER") };
