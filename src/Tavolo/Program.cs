@@ -13,16 +13,16 @@ builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(Tavol
 if (options.UnknownModules().ToList() is [_, ..] unknown)
     throw new InvalidOperationException($"Tavolo__Modules names unknown modules: {string.Join(", ", unknown)}. Known: {string.Join(", ", TavoloOptions.KnownModules)}.");
 
-// Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies; JSON log lines.
+// Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:5080");
-builder.Logging.ClearProviders().AddJsonConsole(json =>
-{
-    json.IncludeScopes = true;
-    json.UseUtcTimestamp = true;
-    json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-});
+
+// Logs: plain lines for a person (Development: `dotnet run`), JSON lines for CloudWatch and log pipelines (Production,
+// Lambda); Tavolo__Logging__Format=plain|json overrides. EMF metric lines only where CloudWatch turns them into metrics.
+var onLambda = options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase) || Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null;
+builder.Logging.AddTavoloConsole(builder.Configuration["Tavolo:Logging:Format"] ?? (builder.Environment.IsDevelopment() && !onLambda ? "plain" : "json"));
+builder.Services.AddEmfMetrics(bool.TryParse(builder.Configuration["Tavolo:Metrics:Emf"], out var emf) ? emf : onLambda);
 
 // Cross-cutting: problem details, validation, time, ids, cursors, rate limits, OpenAPI, health.
 builder.Services.AddSingleton(TimeProvider.System);

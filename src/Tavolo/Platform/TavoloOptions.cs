@@ -29,7 +29,7 @@ public sealed class TavoloOptions
 
     public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();
 
-    public IdempotencyOptions Idempotency { get; set; } = new();
+    public Tavolo.Idempotency.IdempotencyOptions Idempotency { get; set; } = new();
 
     public PromoCodeOptions PromoCodes { get; set; } = new();
 

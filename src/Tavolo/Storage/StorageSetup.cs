@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;

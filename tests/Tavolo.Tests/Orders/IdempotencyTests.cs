@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 
 namespace Tavolo.Tests.Orders;
