@@ -36,10 +36,16 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+tmp=${TMPDIR:-/tmp}
+before=$(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true)
 set +e
 dotnet test Tavolo.slnx "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+# Tests clean up after themselves; name any temp folder a run left behind (another run at the same time may own it).
+left=$(comm -13 <(echo "$before") <(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true) | grep . || true)
+[ -z "$left" ] || echo "test.sh: left in $tmp by this run (or one beside it): $(echo $left)"
 
 # One plain closing line with the counts, for whoever reads the end of the log.
 count() { grep -oE "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }

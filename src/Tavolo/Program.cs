@@ -6,12 +6,25 @@ using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
 
+// `tavolo backup <file>`: a consistent copy of the SQLite database while another Tavolo process serves it (docs/operations.md).
+if (args is ["backup"])
+{
+    await Console.Error.WriteLineAsync("usage: Tavolo backup <file>   (the database is Tavolo__Sqlite__Path, as when serving)");
+    return 2;
+}
+string? backupTo = args is ["backup", var file, ..] ? file : null;
+if (backupTo is not null)
+    args = args[2..];
+
 // Content root = the build output, so appsettings.json is found wherever the process is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
 builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(TavoloOptions.Section));
 if (options.UnknownModules().ToList() is [_, ..] unknown)
     throw new InvalidOperationException($"Tavolo__Modules names unknown modules: {string.Join(", ", unknown)}. Known: {string.Join(", ", TavoloOptions.KnownModules)}.");
+
+if (backupTo is not null)
+    return await Tavolo.Storage.Sqlite.SqliteBackup.RunAsync(options.Sqlite.Path, backupTo, Console.Out, Console.Error);
 
 // Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
@@ -70,6 +83,7 @@ if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The app's entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

@@ -31,6 +31,7 @@ public static class StorageSetup
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
+                services.AddExceptionHandler<SqliteUnavailableHandler>(); // disk full, read-only, locked: 503
                 services.AddSingleton<SqliteSweeper>();
                 services.AddHostedService<SqliteSweeperService>();
                 break;
