@@ -111,7 +111,7 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
     public async Task Sigterm_lets_in_flight_requests_finish_stops_the_loops_and_exits_0()
     {
         var environment = Environment();
-        environment["Tavolo__Auth__PasswordIterations"] = "400000"; // each registration takes a while: they are in flight at the signal
+        environment["Tavolo__Auth__PasswordIterations"] = "100000"; // each registration takes a while: they are in flight at the signal
         await using var tavolo = TavoloProcess.StartBuilt(environment);
         await tavolo.WaitForHealthAsync(TimeSpan.FromSeconds(60));
         using var client = new HttpClient { BaseAddress = new Uri(tavolo.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };

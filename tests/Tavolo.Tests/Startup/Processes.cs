@@ -80,7 +80,7 @@ public sealed class TavoloProcess : IAsyncDisposable
 
     /// <summary>src/Tavolo's build output of the configuration these tests were built in.</summary>
     public static string AppDll { get; } = Path.Combine(Repository.Root, "src", "Tavolo", "bin",
-        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0", "Tavolo.dll");
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Tavolo.dll");
 
     public bool HasExited => _process.HasExited;
 
