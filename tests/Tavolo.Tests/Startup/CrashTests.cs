@@ -15,7 +15,7 @@ namespace Tavolo.Tests.Startup;
 /// A real Tavolo process on a real SQLite file under concurrent writes, stopped the hard way (SIGKILL), the polite way
 /// (SIGTERM), and backed up while it serves. Each test drives <see cref="Load"/> and checks the data afterwards.
 /// </summary>
-public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("tavolo-crash-").FullName;
     private readonly SmtpSink _smtp = new();
@@ -96,7 +96,7 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
         var unnotified = notified.Count(w => !mails.Any(m => m.To == w.Email));
 
         var acknowledged = load.Orders.Count(o => o.Acknowledged is not null);
-        output.WriteLine($"kill -9 under load: orders attempted {load.Orders.Count}, acknowledged {acknowledged}, in flight at the kill {load.Orders.Count - acknowledged - load.Orders.Count(o => o.Refused)}; " +
+        output.WriteLine($"kill -9 under load: orders attempted {load.Orders.Count}, acknowledged {acknowledged}, unanswered at the kill {load.Orders.Count - acknowledged - load.Orders.Count(o => o.Refused)}, refused {load.Orders.Count(o => o.Refused)}; " +
             $"after restart lost {lost}, retries replayed {replayed}, created on retry {createdOnRetry}, duplicated {duplicated}; " +
             $"waitees added {load.Waitees.Count(w => w.Added)}, notify acknowledged {notified.Count}, emails {mails.Count}, parties told twice {notifiedTwice}, " +
             $"same-Message-ID copies {copies}, acknowledged but never told {unnotified}");
@@ -152,7 +152,7 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
         // Restore (docs/operations.md): the backup becomes tavolo.db of a data folder that keeps its keys and secret.
         var restored = Directory.CreateDirectory(Path.Combine(_data, "restored")).FullName;
         File.Copy(backup, Path.Combine(restored, "tavolo.db"));
-        foreach (var kept in new[] { "signing-keys.json", "server.secret" })
+        foreach (var kept in new[] { "signing-keys.json", "server.secret" }.Where(f => File.Exists(Path.Combine(_data, f)))) // the secret is made on first use
             File.Copy(Path.Combine(_data, kept), Path.Combine(restored, kept));
         await using var again = TavoloProcess.StartBuilt(Environment(restored));
         await again.WaitForHealthAsync(TimeSpan.FromSeconds(60));
@@ -210,7 +210,10 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
         return client;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xUnit 2 calls this (not <c>IAsyncDisposable</c>) on a test class: the data folder goes with the test.</summary>
+    public async Task DisposeAsync()
     {
         await _smtp.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -260,7 +263,10 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
                             attempt.Refused = true;
                         }
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException) { }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                    {
+                        return; // the process is gone: this attempt was in flight (or refused at the door)
+                    }
                 }
             })).Concat(Enumerable.Range(0, waiteeWorkers).Select(_ => Task.Run(async () =>
             {
@@ -278,7 +284,10 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncDisposa
                         var notify = await owner.PostAsync($"/waitlists/{waitlistId}/waitees/{attempt.Id}/notify", null);
                         attempt.NotifyAcknowledged = notify.StatusCode == HttpStatusCode.Accepted;
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException) { }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                    {
+                        return;
+                    }
                 }
             }))).ToList();
             try
