@@ -17,6 +17,7 @@ public static class OpenApiSetup
                     Title = "Tavolo API",
                     Version = "v1",
                     Description = "Auth and sessions, users, waitlists, orders and promo codes. Errors are RFC 9457 problem details.",
+                    License = new OpenApiLicense { Name = "Proprietary" }, // the repository grants no licence
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -45,6 +46,7 @@ public static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(OpenApiConventions.ApplyAsync); // last: operationIds, security, 4xx, tags, servers
         });
 
     /// <summary><c>/docs</c>: the interactive reference (Scalar) over the same document.</summary>

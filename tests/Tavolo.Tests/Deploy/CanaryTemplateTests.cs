@@ -47,7 +47,7 @@ public sealed class CanaryTemplateTests
 
     private static string Tagged(YamlNode node, string tag)
     {
-        Assert.Equal(tag, node.Tag.Value);
+        Assert.Equal(tag, node.Tag.IsEmpty ? "" : node.Tag.Value);
         return node.ToString();
     }
 
@@ -63,7 +63,7 @@ public sealed class CanaryTemplateTests
         Assert.NotEmpty(functions);
         foreach (var (name, function) in functions)
         {
-            Assert.True(Setting(function, "AutoPublishAlias")?.ToString() == Alias, $"{name} has no AutoPublishAlias: {Alias}");
+            Assert.Equal(Alias, Setting(function, "AutoPublishAlias")?.ToString()); // AutoPublishAlias, on the function or in Globals
             var type = Setting(function, "DeploymentPreference", "Type")?.ToString() ?? "";
             Assert.True(type.StartsWith("Canary", StringComparison.Ordinal) || type.StartsWith("Linear", StringComparison.Ordinal),
                 $"{name} deploys with '{type}', not a canary or linear shift");
