@@ -17,7 +17,6 @@ public static class OpenApiSetup
                     Title = "Tavolo API",
                     Version = "v1",
                     Description = "Auth and sessions, users, waitlists, orders and promo codes. Errors are RFC 9457 problem details.",
-                    License = new OpenApiLicense { Name = "Proprietary" }, // the repository grants no licence
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
