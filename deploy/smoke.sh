@@ -32,7 +32,7 @@ call() {
   steps=$((steps + 1))
   if [ "$status" != "$expected" ]; then
     echo "FAIL $method $path: expected $expected, got $status" >&2
-    head -c 2000 "$work/body" >&2 || true
+    head -c 2000 "$work/body" >&2 2>/dev/null || true
     echo >&2
     exit 1
   fi
@@ -49,7 +49,7 @@ maybe() {
   case $status in
     "$1") printf 'ok   %s %-6s %s\n' "$status" "$2" "$3" ;;
     404) echo "skip 404 $2 $3: not in this build" ;;
-    *) echo "FAIL $2 $3: expected $1, got $status" >&2; head -c 2000 "$work/body" >&2 || true; exit 1 ;;
+    *) echo "FAIL $2 $3: expected $1, got $status" >&2; head -c 2000 "$work/body" >&2 2>/dev/null || true; exit 1 ;;
   esac
 }
 
@@ -120,7 +120,7 @@ case $status in
     ;;
   *)
     echo "FAIL POST /restaurants/{id}/menu/items: expected 201 (or 404 before menus), got $status" >&2
-    head -c 2000 "$work/body" >&2 || true
+    head -c 2000 "$work/body" >&2 2>/dev/null || true
     exit 1
     ;;
 esac
