@@ -107,14 +107,19 @@ public static class WaitlistEndpoints
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         var scope = $"waitees|{id}|{query.Status}";
-        if (!cursors.TryAfter(scope, query.Cursor, out var position)
-            || (position is not null && Waitees.ParsePosition(position) is null))
+        (DateTime, string)? after = null;
+        if (!cursors.TryAfter(scope, query.Cursor, out var position))
             return Paging.InvalidCursor();
-        var after = position is null ? null : Waitees.ParsePosition(position);
+        if (position is not null)
+        {
+            if (!TimeIdCursor.TryDecode(position, out var decoded))
+                return Paging.InvalidCursor();
+            after = decoded;
+        }
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListWaiteesAsync(id, query.Status, after, limit + 1, cancellationToken);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
-        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), Waitees.FormatPosition));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), w => TimeIdCursor.Encode(w.JoinedAt, w.Id)));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
