@@ -17,8 +17,8 @@ public static class AuthModule
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy("staff", policy => policy.RequireRole(Roles.Owner, Roles.Admin));
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Staff, policy => policy.RequireRole(Roles.Owner, Roles.Admin));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AuthJson.Default));
         return services;
     }

@@ -14,7 +14,7 @@ public static class WaitlistEndpoints
 {
     public static IEndpointRouteBuilder MapWaitlists(this IEndpointRouteBuilder app)
     {
-        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization("staff").WithValidation()
+        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization(Policies.Staff).WithValidation()
             .ProducesProblem(StatusCodes.Status404NotFound);
         lists.MapPost("/", Create).WithSummary("Open a waitlist.");
         lists.MapGet("/", List).WithSummary("The caller's waitlists (admin: all).");
