@@ -3,24 +3,25 @@ using System.Globalization;
 namespace Tavolo.Platform;
 
 /// <summary>
-/// The position text of a list kept in (time, id) order — waitees by join time, orders by creation time: the time in
-/// round-trip form, a bar, the id (ids never need escaping: only the first bar splits). The position goes inside a
-/// signed cursor (<see cref="Cursors"/>); decoding still checks its shape, since the signature only proves we made it.
+/// The position inside a list sorted by time, then id: <c>time|id</c>, the time in round-trip form. One encoding for
+/// every such list (orders, waitees, promo codes by date), signed and scoped by <see cref="Cursors"/>.
 /// </summary>
 public static class TimeIdCursor
 {
-    public static string Encode(DateTime time, string id) =>
-        time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) + "|" + id;
+    public static string Encode(DateTimeOffset time, string id) =>
+        time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) + "|" + id;
 
-    /// <summary>False when the text is not a time, a bar and a non-empty id.</summary>
-    public static bool TryDecode(string position, out (DateTime Time, string Id) value)
+    /// <summary>False when <paramref name="position"/> is not a <c>time|id</c> made by <see cref="Encode"/>.</summary>
+    public static bool TryDecode(string position, out DateTimeOffset time, out string id)
     {
-        value = default;
+        time = default;
+        id = "";
         var bar = position.IndexOf('|', StringComparison.Ordinal);
         if (bar <= 0 || bar == position.Length - 1
-            || !DateTime.TryParseExact(position.AsSpan(0, bar), "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+            || !DateTime.TryParseExact(position[..bar], "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))
             return false;
-        value = (time.ToUniversalTime(), position[(bar + 1)..]);
+        time = new DateTimeOffset(at.ToUniversalTime());
+        id = position[(bar + 1)..];
         return true;
     }
 }
