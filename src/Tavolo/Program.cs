@@ -51,7 +51,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
-builder.Services.AddWaitlists(options);
+builder.Services.AddWaitlists(builder.Configuration, options);
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
 
@@ -78,7 +78,7 @@ if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
     app.MapLambdaEvents(); // the Web Adapter's pass-through for SQS, EventBridge and authorizer events
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
-if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();
+if (options.Serves("waitlists")) app.MapWaitlists();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 

@@ -7,7 +7,7 @@ namespace Tavolo.Auth;
 
 public static class AuthEndpoints
 {
-    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth").WithValidation();
         auth.MapPost("/register", Register).RequireRateLimiting(RateLimits.PerAddress)

@@ -1,15 +1,5 @@
 namespace Tavolo.Auth;
 
-/// <summary>A signed-in device: a refresh-token chain and every access token minted from it.</summary>
-public sealed record Session(
-    string Id, string UserId, DateTime CreatedAt, DateTime LastUsedAt, DateTime ExpiresAt, DateTime? RevokedAt, string? UserAgent)
-{
-    public bool IsLive(DateTime now) => RevokedAt is null && ExpiresAt > now;
-}
-
-/// <summary>What a refresh token hash points at.</summary>
-public sealed record RefreshTokenRecord(string SessionId, bool Spent);
-
 /// <summary>The sessions port. Refresh tokens are handed in and looked up only as hashes.</summary>
 public interface ISessionStore
 {

@@ -63,22 +63,10 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
         });
     }
 
-    /// <summary>Validates a bearer token's signature and claims (not yet its session: see <see cref="SessionService"/>).</summary>
+    /// <summary>Validates a bearer token's signature and claims (not yet its session: <see cref="Authenticator"/> checks that).</summary>
     public async Task<ClaimsIdentity?> ValidateAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, _validation);
         return result.IsValid ? result.ClaimsIdentity : null;
     }
-}
-
-/// <summary>Who is calling, read from the validated token.</summary>
-public static class CurrentUser
-{
-    public static string Id(this ClaimsPrincipal user) =>
-        user.FindFirstValue("sub") ?? throw new InvalidOperationException("The route is not authenticated.");
-
-    public static string SessionId(this ClaimsPrincipal user) =>
-        user.FindFirstValue("sid") ?? throw new InvalidOperationException("The route is not authenticated.");
-
-    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
 }

@@ -25,10 +25,6 @@ public sealed class TavoloOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
-    public Waitlists.Notifications.NotificationOptions Notifications { get; set; } = new();
-
-    public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();
-
     public Tavolo.Idempotency.IdempotencyOptions Idempotency { get; set; } = new();
 
     public PromoCodeOptions PromoCodes { get; set; } = new();

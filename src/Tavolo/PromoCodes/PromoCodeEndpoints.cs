@@ -19,7 +19,7 @@ public static class PromoCodeEndpoints
     public static IEndpointRouteBuilder MapPromoCodes(this IEndpointRouteBuilder app)
     {
         var codes = app.MapGroup("/promo-codes").WithTags("Promo codes").RequireAuthorization().WithValidation();
-        codes.MapPost("/", Create).RequireAuthorization("staff").WithIdempotency<PromoCodeRequest>()
+        codes.MapPost("/", Create).RequireAuthorization(Policies.Staff).WithIdempotency<PromoCodeRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Issue a promo code (owner, admin).");
         codes.MapGet("/", List).WithSummary("Filter, sort and page promo codes: all (admin), created (owner), usable (customer).");
         codes.MapGet("/{code}", Get).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A promo code: its creator, its owner, admin.");

@@ -26,8 +26,9 @@ public static class StorageSetup
                 services.TryAddSingleton<SqliteDatabase>();
                 services.AddSingleton<IUserStore, SqliteUserStore>();
                 services.AddSingleton<ISessionStore, SqliteSessionStore>();
-                services.AddSingleton<IWaitlistStore, SqliteWaitlistStore>();
-                services.AddSingleton<INotificationStore, SqliteNotificationStore>();
+                services.AddSingleton<SqliteWaitlistStore>(); // one adapter, both waitlist ports: they share the waitee rows
+                services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<SqliteWaitlistStore>());
+                services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<SqliteWaitlistStore>());
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
@@ -43,7 +44,7 @@ public static class StorageSetup
                 services.AddSingleton<ISessionStore, DynamoSessionStore>();
                 services.AddSingleton<DynamoWaitlistStore>();
                 services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
-                services.AddSingleton<INotificationStore, DynamoNotificationStore>();
+                services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
                 services.AddSingleton<IOrderStore, DynamoOrderStore>();
                 services.AddSingleton<IIdempotencyStore, DynamoIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<DynamoHealthCheck>("storage");

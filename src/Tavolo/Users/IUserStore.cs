@@ -1,11 +1,5 @@
 namespace Tavolo.Users;
 
-/// <summary>A stored account. The password hash never leaves the server (see <see cref="UserView"/>).</summary>
-public sealed record User(
-    string Id, string Email, string Name, string Role, string PasswordHash, DateTime CreatedAt, DateTime UpdatedAt);
-
-public enum UserWrite { Done, NotFound, EmailTaken, Conflict }
-
 /// <summary>The users port: what the Users and Auth modules need of storage, nothing more.</summary>
 public interface IUserStore
 {
@@ -25,16 +19,4 @@ public interface IUserStore
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
     Task<bool> AnyWithRoleAsync(string role, CancellationToken cancellationToken);
-}
-
-public static class Roles
-{
-    public const string Customer = "customer";
-    public const string Owner = "owner";
-    public const string Admin = "admin";
-
-    public static readonly string[] All = [Customer, Owner, Admin];
-
-    /// <summary>What registration may ask for; only an admin grants <c>admin</c>.</summary>
-    public static readonly string[] SelfService = [Customer, Owner];
 }

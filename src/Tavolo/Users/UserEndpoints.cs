@@ -7,14 +7,7 @@ namespace Tavolo.Users;
 
 public static class UserEndpoints
 {
-    public static IServiceCollection AddUsers(this IServiceCollection services)
-    {
-        services.AddSingleton<AdminBootstrap>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(UsersJson.Default));
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/users").WithTags("Users").RequireAuthorization().WithValidation();
         users.MapGet("/me", Me).WithSummary("The caller.");

@@ -6,7 +6,7 @@ namespace Tavolo.Waitlists;
 /// <summary>The guest side: self check-in through a public link, and the guest's own view keyed by its token.</summary>
 public static class GuestEndpoints
 {
-    public static IEndpointRouteBuilder MapGuests(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/waitlists/{id}/join", Join).WithTags("Guests").AllowAnonymous().WithValidation()
             .RequireRateLimiting(RateLimits.PerAddress)

@@ -1,12 +1,11 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Platform;
 
 namespace Tavolo.Waitlists;
 
-/// <summary>What the staff and guest routes share about waitees: joining the line, the estimate, list positions.</summary>
+/// <summary>What the staff and guest routes share about waitees: joining the line, the estimate.</summary>
 public static class Waitees
 {
     public static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> AddAsync(
@@ -26,17 +25,6 @@ public static class Waitees
 
     public static async Task<double> MinutesPerPartyAsync(Waitlist waitlist, IWaitlistStore store, CancellationToken cancellationToken) =>
         WaitEstimator.MinutesPerParty(waitlist, await store.RecentWaitsAsync(waitlist.Id, WaitEstimator.Window, cancellationToken));
-
-    public static string FormatPosition(Waitee waitee) =>
-        waitee.JoinedAt.Ticks.ToString(CultureInfo.InvariantCulture) + "|" + waitee.Id;
-
-    public static (DateTime JoinedAt, string Id)? ParsePosition(string position)
-    {
-        var bar = position.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 && long.TryParse(position.AsSpan(0, bar), CultureInfo.InvariantCulture, out var ticks) && ticks is >= 0 and <= 3155378975999999999
-            ? (new DateTime(ticks, DateTimeKind.Utc), position[(bar + 1)..])
-            : null;
-    }
 
     /// <summary>256 random bits: the guest's only key to its place in line.</summary>
     private static string NewGuestToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

@@ -12,9 +12,9 @@ namespace Tavolo.Waitlists;
 /// <summary>The staff side: an owner's waitlists and the parties on them (admins see all).</summary>
 public static class WaitlistEndpoints
 {
-    public static IEndpointRouteBuilder MapWaitlists(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
-        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization("staff").WithValidation()
+        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization(Policies.Staff).WithValidation()
             .ProducesProblem(StatusCodes.Status404NotFound);
         lists.MapPost("/", Create).WithSummary("Open a waitlist.");
         lists.MapGet("/", List).WithSummary("The caller's waitlists (admin: all).");
@@ -36,7 +36,7 @@ public static class WaitlistEndpoints
     private static string? OwnerFilter(ClaimsPrincipal caller) => caller.IsAdmin() ? null : caller.Id();
 
     private static async Task<Results<Created<WaitlistView>, ValidationProblem>> Create(
-        WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<TavoloOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<NotificationOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
             return refusal;
@@ -67,7 +67,7 @@ public static class WaitlistEndpoints
             : Problems.NotFound("No such waitlist.");
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult, ValidationProblem>> Update(
-        string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<TavoloOptions> options,
+        string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<NotificationOptions> options,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
@@ -107,14 +107,19 @@ public static class WaitlistEndpoints
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         var scope = $"waitees|{id}|{query.Status}";
-        if (!cursors.TryAfter(scope, query.Cursor, out var position)
-            || (position is not null && Waitees.ParsePosition(position) is null))
+        (DateTime, string)? after = null;
+        if (!cursors.TryAfter(scope, query.Cursor, out var position))
             return Paging.InvalidCursor();
-        var after = position is null ? null : Waitees.ParsePosition(position);
+        if (position is not null)
+        {
+            if (!TimeIdCursor.TryDecode(position, out var joinedAt, out var waiteeId))
+                return Paging.InvalidCursor();
+            after = (joinedAt.UtcDateTime, waiteeId);
+        }
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListWaiteesAsync(id, query.Status, after, limit + 1, cancellationToken);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
-        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), Waitees.FormatPosition));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), w => TimeIdCursor.Encode(w.JoinedAt, w.Id)));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
@@ -203,8 +208,8 @@ public static class WaitlistEndpoints
     private static async Task<WaitlistView> ViewAsync(Waitlist waitlist, IWaitlistStore store, CancellationToken cancellationToken) =>
         WaitlistView.From(waitlist, (await store.CountActiveAsync([waitlist.Id], cancellationToken)).GetValueOrDefault(waitlist.Id));
 
-    private static ValidationProblem? InsecureWebhook(string? url, IOptions<TavoloOptions> options) =>
-        url is not null && !options.Value.Notifications.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+    private static ValidationProblem? InsecureWebhook(string? url, IOptions<NotificationOptions> options) =>
+        url is not null && !options.Value.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             ? Problems.Validation("webhookUrl", "Must be an https URL.")
             : null;
 

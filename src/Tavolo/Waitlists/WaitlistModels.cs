@@ -137,7 +137,7 @@ public static partial class WaiteeRules
     {
         if (url is null) return;
         if (url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http"))
-            errors.Add("webhookUrl", "Must be an absolute https URL.");
+            errors.Add("webhookUrl", "Must be an absolute http(s) URL."); // https-only (unless allowed) is checked when saved
     }
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]

@@ -3,22 +3,36 @@ using Tavolo.Waitlists.Notifications;
 
 namespace Tavolo.Waitlists;
 
+/// <summary>The waitlists module: staff and guest routes, notifications (options, channels, producer, consumer, their Lambda events).</summary>
 public static class WaitlistsModule
 {
-    /// <summary>Waitlists, guests and notifications; the producer and consumer loops run here unless hosted elsewhere.</summary>
-    public static IServiceCollection AddWaitlists(this IServiceCollection services, TavoloOptions options)
+    /// <summary>The producer and consumer loops run in this process unless hosted on Lambda or turned off.</summary>
+    public static IServiceCollection AddWaitlists(this IServiceCollection services, IConfiguration configuration, TavoloOptions options)
     {
+        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        var notifications = configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
         services.AddSingleton<EmailChannel>();
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
+        services.AddSingleton<ILambdaEventHandler, SqsBatchEvent>();
+        services.AddSingleton<ILambdaEventHandler, ScheduledProducerEvent>();
         // On Lambda the schedule and the SQS event source drive them through /events; a frozen function runs no loops.
-        if (options.Notifications.RunInProcess && (options.Serves("waitlists") || options.Serves("notifications")) && !options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+        if (notifications.RunInProcess && (options.Serves("waitlists") || options.Serves("notifications")) && !options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
         {
             services.AddHostedService<NotificationProducerService>();
             services.AddHostedService<NotificationConsumerService>();
         }
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(WaitlistsJson.Default));
         return services;
+    }
+
+    /// <summary>The staff side under <c>/waitlists</c>, and the guest side (self check-in, the guest's own view).</summary>
+    public static IEndpointRouteBuilder MapWaitlists(this IEndpointRouteBuilder app)
+    {
+        WaitlistEndpoints.Map(app);
+        GuestEndpoints.Map(app);
+        return app;
     }
 }

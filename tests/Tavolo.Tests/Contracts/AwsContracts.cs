@@ -80,13 +80,9 @@ public sealed class DynamoSessionStoreTests(DynamoFixture dynamo) : SessionStore
     protected override Tavolo.Auth.ISessionStore Store { get; } = new DynamoSessionStore(dynamo.Client, dynamo.Tables);
 }
 
-public sealed class DynamoWaitlistStoreTests(DynamoFixture dynamo) : WaitlistStoreContract, IClassFixture<DynamoFixture>
+public sealed class DynamoWaitlistStoreTests(DynamoFixture dynamo) : WaitlistStoreContract<DynamoWaitlistStore>, IClassFixture<DynamoFixture>
 {
-    private readonly DynamoWaitlistStore _waitlists = new(dynamo.Client, dynamo.Tables);
-
-    protected override Tavolo.Waitlists.IWaitlistStore Waitlists => _waitlists;
-
-    protected override Tavolo.Waitlists.Notifications.INotificationStore Notifications => new DynamoNotificationStore(dynamo.Client, dynamo.Tables, _waitlists);
+    protected override DynamoWaitlistStore Store { get; } = new(dynamo.Client, dynamo.Tables);
 }
 
 /// <summary>DynamoDB has no transaction around "claim the waitee, write its notifications": a dead producer's claim is finished by the next pass.</summary>
@@ -97,7 +93,7 @@ public sealed class DynamoClaimRepairTests(DynamoFixture dynamo) : IClassFixture
     {
         var t0 = new DateTime(2026, 11, 23, 18, 0, 0, DateTimeKind.Utc);
         var waitlists = new DynamoWaitlistStore(dynamo.Client, dynamo.Tables);
-        var notifications = new DynamoNotificationStore(dynamo.Client, dynamo.Tables, waitlists);
+        var notifications = waitlists; // the one adapter serves both ports
         var list = new Tavolo.Waitlists.Waitlist(Guid.NewGuid().ToString("N"), "owner", "L", null, 10, true, null, "secret", t0, t0);
         await waitlists.CreateAsync(list, default);
         var waitee = (await waitlists.AddWaiteeAsync(new Tavolo.Waitlists.Waitee(Guid.NewGuid().ToString("N"), list.Id, "P", 2, null, "+14155550123", null,

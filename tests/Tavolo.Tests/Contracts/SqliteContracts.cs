@@ -68,11 +68,7 @@ public sealed class SqlitePromoCodeStoreTests(SqliteFixture sqlite) : PromoCodeS
     protected override Tavolo.PromoCodes.IPromoCodeStore Store { get; } = new SqlitePromoCodeStore(sqlite.Database);
 }
 
-public sealed class SqliteWaitlistStoreTests(SqliteFixture sqlite) : WaitlistStoreContract, IClassFixture<SqliteFixture>
+public sealed class SqliteWaitlistStoreTests(SqliteFixture sqlite) : WaitlistStoreContract<SqliteWaitlistStore>, IClassFixture<SqliteFixture>
 {
-    private readonly SqliteWaitlistStore _waitlists = new(sqlite.Database);
-
-    protected override Tavolo.Waitlists.IWaitlistStore Waitlists => _waitlists;
-
-    protected override Tavolo.Waitlists.Notifications.INotificationStore Notifications => new SqliteNotificationStore(sqlite.Database, _waitlists);
+    protected override SqliteWaitlistStore Store { get; } = new(sqlite.Database);
 }

@@ -4,14 +4,17 @@ using Tavolo.Waitlists.Notifications;
 namespace Tavolo.Tests.Contracts;
 
 /// <summary>
-/// What every adapter of the waitlists port and the notifications port must do (they share a home: notifications
-/// hang off waitees). Subclasses supply both over the same storage.
+/// What every waitlists adapter must do, through both of its ports: the line (<see cref="IWaitlistStore"/>) and the
+/// line's notifications (<see cref="INotificationStore"/>). One adapter per backend serves both, since a claim changes
+/// a waitee and writes its notifications in one unit; the type parameter holds subclasses to that.
 /// </summary>
-public abstract class WaitlistStoreContract
+public abstract class WaitlistStoreContract<TStore> where TStore : IWaitlistStore, INotificationStore
 {
-    protected abstract IWaitlistStore Waitlists { get; }
+    protected abstract TStore Store { get; }
 
-    protected abstract INotificationStore Notifications { get; }
+    private IWaitlistStore Waitlists => Store;
+
+    private INotificationStore Notifications => Store;
 
     private static readonly DateTime T0 = new(2026, 11, 23, 18, 0, 0, DateTimeKind.Utc);
 

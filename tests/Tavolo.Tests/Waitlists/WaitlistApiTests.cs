@@ -316,13 +316,9 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         var response = await staff.PostAsync($"/waitlists/{id}/waitees/{waitee["id"]}/notify", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        JsonObject? current = null;
-        for (var i = 0; i < 100 && (string?)current?["status"] != "NOTIFIED"; i++)
-        {
-            await Task.Delay(50);
-            current = await (await staff.GetAsync($"/waitlists/{id}/waitees/{waitee["id"]}")).ReadJsonAsync(HttpStatusCode.OK);
-        }
-        Assert.Equal("NOTIFIED", (string)current!["status"]!);
+        var current = await Eventually.ReadAsync(
+            async () => await (await staff.GetAsync($"/waitlists/{id}/waitees/{waitee["id"]}")).ReadJsonAsync(HttpStatusCode.OK),
+            w => (string?)w["status"] == "NOTIFIED", TimeSpan.FromSeconds(10));
         Assert.Equal(0, (int)current["estimatedWaitMinutes"]!);
         var notifications = await (await staff.GetAsync($"/waitlists/{id}/notifications")).ReadJsonAsync(HttpStatusCode.OK);
         var only = Assert.Single(notifications["items"]!.AsArray())!;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Tavolo.Platform;
 
 namespace Tavolo.Storage.Aws;
 
@@ -64,11 +65,10 @@ public static class Dynamo
 
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    /// <summary>Times as fixed-width ISO 8601 UTC text, so that string order is time order (sort keys rely on it).</summary>
+    /// <summary>Times as <see cref="SortableTime"/> text, so that string order is time order (sort keys rely on it).</summary>
     public static AttributeValue T(DateTime value) => S(Time(value));
 
-    public static string Time(DateTime value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTime value) => SortableTime.Format(value);
 
     /// <summary>Epoch seconds for the table's TTL attribute.</summary>
     public static AttributeValue Ttl(DateTime value) => N(new DateTimeOffset(value.ToUniversalTime()).ToUnixTimeSeconds());
@@ -103,8 +103,7 @@ public static class Dynamo
     public static DateTime? TimeOrNull(this Dictionary<string, AttributeValue> item, string name) =>
         item.StrOrNull(name) is { } text ? ParseTime(text) : null;
 
-    public static DateTime ParseTime(string text) =>
-        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    public static DateTime ParseTime(string text) => SortableTime.Parse(text);
 
     /// <summary>Runs a conditional write: false when its condition failed (the write lost; nothing changed).</summary>
     public static async Task<bool> SucceedsAsync(Func<Task> write)

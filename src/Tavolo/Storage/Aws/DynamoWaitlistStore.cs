@@ -7,15 +7,18 @@ using static Tavolo.Storage.Aws.WaitlistItems;
 namespace Tavolo.Storage.Aws;
 
 /// <summary>
+/// The waitlists adapter on DynamoDB; its notifications half is <c>DynamoWaitlistStore.Notifications.cs</c>.
 /// Waitlists, waitees and seat history in the waitlists table (keys and indexes: docs/dynamodb.md). Waitees are keyed
 /// by id; their line order is GSI <c>gsi1</c> (<c>LINE#{waitlist}</c>, join time + id), their due time the sparse
 /// GSI <c>gsi2</c> (<c>DUE</c>), their guest token GSI <c>gsi3</c>. Positions are counted from the line when read.
 /// </summary>
-public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tables) : IWaitlistStore
+public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tables) : IWaitlistStore
 {
-    internal static readonly string[] Active = WaiteeStatus.Active;
+    private static readonly string[] Active = WaiteeStatus.Active;
 
     private string Name => tables.Waitlists.Name;
+
+    private IAmazonDynamoDB Client => dynamo;
 
     public async Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(waitlist), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken);
@@ -137,7 +140,7 @@ public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tab
         {
             Name = waitee.Name, PartySize = waitee.PartySize, Email = waitee.Email, Phone = waitee.Phone, Notes = waitee.Notes, NotifyAt = waitee.NotifyAt,
         });
-        foreach (var kept in new[] { "dueAt", "gsi2pk", "gsi2sk", "queued", "claimedAt", "claimPlan" })
+        foreach (var kept in NotificationState)
         {
             if (current.TryGetValue(kept, out var value)) item[kept] = value;
         }
@@ -237,7 +240,7 @@ public sealed class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTables tab
         return items.Select(i => new WaitSample(double.Parse(i["minutes"].N, System.Globalization.CultureInfo.InvariantCulture), i.Number("positionAtJoin"))).ToList();
     }
 
-    internal async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, AttributeValue>?> GetAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Name, Key = key, ConsistentRead = true }, cancellationToken);
         return response.Item is { Count: > 0 } item ? item : null;

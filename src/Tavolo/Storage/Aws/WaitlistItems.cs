@@ -1,15 +1,22 @@
 using Amazon.DynamoDBv2.Model;
 using Tavolo.Waitlists;
+using Tavolo.Waitlists.Notifications;
 using static Tavolo.Storage.Aws.Dynamo;
 
 namespace Tavolo.Storage.Aws;
 
-/// <summary>How waitlists and waitees are laid out as items of the waitlists table (docs/dynamodb.md): keys and mapping.</summary>
+/// <summary>How waitlists, waitees and notifications are laid out as items of the waitlists table (docs/dynamodb.md): keys and mapping.</summary>
 internal static class WaitlistItems
 {
     internal static Dictionary<string, AttributeValue> WaitlistKey(string id) => new() { ["pk"] = S("WAITLIST#" + id), ["sk"] = S("WAITLIST") };
 
     internal static Dictionary<string, AttributeValue> WaiteeKey(string id) => new() { ["pk"] = S("WAITEE#" + id), ["sk"] = S("WAITEE") };
+
+    /// <summary>
+    /// A waitee's notification bookkeeping, written only by the notifications half of the adapter: due time (sparse
+    /// <c>gsi2</c>), notifications still queued, and a claim in progress with its plan. An edit of the waitee keeps it.
+    /// </summary>
+    internal static readonly string[] NotificationState = ["dueAt", "gsi2pk", "gsi2sk", "queued", "claimedAt", "claimPlan"];
 
     internal static string LineKey(DateTime joinedAt, string id) => Time(joinedAt) + "#" + id;
 
@@ -62,4 +69,29 @@ internal static class WaitlistItems
         i.Str("id"), i.Str("waitlistId"), i.Str("name"), i.Number("partySize"), i.StrOrNull("email"), i.StrOrNull("phone"), i.StrOrNull("notes"),
         i.Str("status"), i.TimeOrNull("notifyAt"), i.Time("joinedAt"), i.TimeOrNull("notifiedAt"), i.TimeOrNull("seatedAt"), i.TimeOrNull("endedAt"),
         i.Str("guestToken"), i.Number("positionAtJoin"));
+
+    internal static Dictionary<string, AttributeValue> NotificationKey(string id) => new() { ["pk"] = S("NOTIFICATION#" + id), ["sk"] = S("NOTIFICATION") };
+
+    internal static Dictionary<string, AttributeValue> ToItem(Notification n)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = S("NOTIFICATION#" + n.Id), ["sk"] = S("NOTIFICATION"), ["gsi1pk"] = S("NOTIFICATIONS#" + n.WaitlistId), ["gsi1sk"] = S(n.Id),
+            ["id"] = S(n.Id), ["waitlistId"] = S(n.WaitlistId), ["waiteeId"] = S(n.WaiteeId), ["channel"] = S(n.Channel), ["to"] = S(n.To),
+            ["status"] = S(n.Status), ["attempts"] = N(n.Attempts), ["createdAt"] = T(n.CreatedAt),
+        };
+        if (n.EnqueuedAt is null)
+        {
+            item["gsi2pk"] = S("UNENQUEUED");
+            item["gsi2sk"] = S(Time(n.CreatedAt) + "#" + n.Id);
+        }
+        item.Set("lastError", n.LastError);
+        item.Set("sentAt", n.SentAt);
+        item.Set("enqueuedAt", n.EnqueuedAt);
+        return item;
+    }
+
+    internal static Notification FromNotificationItem(Dictionary<string, AttributeValue> i) => new(
+        i.Str("id"), i.Str("waitlistId"), i.Str("waiteeId"), i.Str("channel"), i.Str("to"), i.Str("status"), i.Number("attempts"),
+        i.StrOrNull("lastError"), i.Time("createdAt"), i.TimeOrNull("sentAt"), i.TimeOrNull("enqueuedAt"));
 }

@@ -145,14 +145,13 @@ public static class Sql
         return rows;
     }
 
-    /// <summary>Timestamps are stored as fixed-width ISO 8601 UTC text, so that text order is time order.</summary>
-    public static string Time(DateTime value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>Timestamps are stored as <see cref="SortableTime"/> text, so that text order is time order.</summary>
+    public static string Time(DateTime value) => SortableTime.Format(value);
 
     public static string? Time(DateTime? value) => value is { } v ? Time(v) : null;
 
     public static DateTime GetTime(this SqliteDataReader reader, int ordinal) =>
-        DateTime.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        SortableTime.Parse(reader.GetString(ordinal));
 
     public static DateTime? GetTimeOrNull(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);

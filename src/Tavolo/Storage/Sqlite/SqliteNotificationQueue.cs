@@ -29,11 +29,13 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int max, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + wait;
+        // The wait is measured on the injected clock, like visibility and delays; only the poll step below is wall time,
+        // since other processes' enqueues arrive in wall time.
+        var deadline = Now + wait;
         while (true)
         {
             var received = await TryReceiveAsync(max, visibility, cancellationToken);
-            var left = deadline - DateTime.UtcNow;
+            var left = deadline - Now;
             if (received.Count > 0 || left <= TimeSpan.Zero)
                 return received;
             // Long polling: sleep until an enqueue in this process, or a short poll for other processes and retries.

@@ -3,9 +3,13 @@ using Tavolo.Waitlists;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStore
+/// <summary>
+/// The waitlists adapter on SQLite: waitlists and their lines here, the line's notifications in
+/// <c>SqliteWaitlistStore.Notifications.cs</c> — one class, because they share the waitee rows.
+/// </summary>
+public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStore
 {
-    internal const string WaitlistColumns =
+    private const string WaitlistColumns =
         "id, owner_id, name, description, average_wait_minutes, is_open, webhook_url, webhook_secret, created_at, updated_at";
 
     // A waitee with its live position: 1-based among WAITING and NOTIFIED by (join time, id); NULL once ended.
@@ -188,6 +192,8 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
         return rows.Count == 0 ? null : rows[0];
     }
 
+    private SqliteDatabase Database => database;
+
     private static (string, object?)[] Parameters(Waitlist w) =>
     [
         ("$id", w.Id), ("$owner", w.OwnerId), ("$name", w.Name), ("$description", w.Description), ("$average", w.AverageWaitMinutesPerParty),
@@ -195,11 +201,11 @@ public sealed class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStor
         ("$updated", Sql.Time(w.UpdatedAt)),
     ];
 
-    internal static Waitlist ReadWaitlist(SqliteDataReader r) => new(
+    private static Waitlist ReadWaitlist(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetInt32(4), r.GetBoolean(5), r.GetStringOrNull(6),
         r.GetString(7), r.GetTime(8), r.GetTime(9));
 
-    internal static Waitee ReadWaitee(SqliteDataReader r) => new(
+    private static Waitee ReadWaitee(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetStringOrNull(6),
         r.GetString(7), r.GetTimeOrNull(8), r.GetTime(9), r.GetTimeOrNull(10), r.GetTimeOrNull(11), r.GetTimeOrNull(12), r.GetString(13),
         r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));

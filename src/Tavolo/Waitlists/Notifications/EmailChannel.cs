@@ -2,14 +2,13 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Tavolo.Platform;
 
 namespace Tavolo.Waitlists.Notifications;
 
 /// <summary>"Your table is ready" by email over SMTP (any server; Amazon SES's SMTP endpoint on AWS).</summary>
-public sealed class EmailChannel(IOptions<TavoloOptions> options)
+public sealed class EmailChannel(IOptions<SmtpOptions> smtp)
 {
-    private readonly SmtpOptions _smtp = options.Value.Smtp;
+    private readonly SmtpOptions _smtp = smtp.Value;
 
     public bool Enabled => _smtp.Enabled;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tavolo.Platform;
 
 namespace Tavolo.Waitlists.Notifications;
 
@@ -12,9 +11,9 @@ namespace Tavolo.Waitlists.Notifications;
 /// </summary>
 public sealed partial class NotificationConsumer(
     INotificationStore store, INotificationQueue queue, EmailChannel email, WebhookChannel webhook,
-    IOptions<TavoloOptions> options, TimeProvider clock, ILogger<NotificationConsumer> logger)
+    IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationConsumer> logger)
 {
-    private readonly NotificationOptions _options = options.Value.Notifications;
+    private readonly NotificationOptions _options = options.Value;
 
     public TimeSpan Visibility => TimeSpan.FromSeconds(_options.VisibilitySeconds);
 

@@ -1,8 +1,10 @@
 namespace Tavolo.Waitlists.Notifications;
 
-/// <summary><c>Tavolo__Notifications__*</c> and <c>Tavolo__Smtp__*</c>.</summary>
+/// <summary><c>Tavolo__Notifications__*</c>, bound by <see cref="WaitlistsModule"/>.</summary>
 public sealed class NotificationOptions
 {
+    public const string Section = "Tavolo:Notifications";
+
     /// <summary>How often the local producer looks for due waitees.</summary>
     public int ProducerIntervalSeconds { get; set; } = 60;
 
@@ -24,8 +26,11 @@ public sealed class NotificationOptions
         TimeSpan.FromSeconds(Math.Min(300, RetryBaseSeconds * Math.Pow(2, Math.Max(0, attempt - 1))));
 }
 
+/// <summary><c>Tavolo__Smtp__*</c>, bound by <see cref="WaitlistsModule"/>.</summary>
 public sealed class SmtpOptions
 {
+    public const string Section = "Tavolo:Smtp";
+
     /// <summary>Unset: no email channel (notifications stay in the outbox, or go by webhook).</summary>
     public string? Host { get; set; }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tavolo.Platform;
 
 namespace Tavolo.Waitlists.Notifications;
 
@@ -62,11 +61,11 @@ public sealed partial class NotificationProducer(
 
 /// <summary>The local home of the producer: a <see cref="PeriodicTimer"/> in the process.</summary>
 public sealed partial class NotificationProducerService(
-    NotificationProducer producer, IOptions<TavoloOptions> options, ILogger<NotificationProducerService> logger) : BackgroundService
+    NotificationProducer producer, IOptions<NotificationOptions> options, ILogger<NotificationProducerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.Notifications.ProducerIntervalSeconds)));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.ProducerIntervalSeconds)));
         do
         {
             try

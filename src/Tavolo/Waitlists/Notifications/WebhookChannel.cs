@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Tavolo.Platform;
 
 namespace Tavolo.Waitlists.Notifications;
 
@@ -15,7 +14,7 @@ public sealed record WebhookPayload(
 /// <c>X-Tavolo-Signature: sha256=&lt;hex HMAC-SHA256 of the body with the waitlist's secret&gt;</c>, and
 /// <c>X-Tavolo-Notification-Id</c> so that a receiver can drop a repeat delivery.
 /// </summary>
-public sealed class WebhookChannel(HttpClient http, IOptions<TavoloOptions> options, TimeProvider clock)
+public sealed class WebhookChannel(HttpClient http, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string SignatureHeader = "X-Tavolo-Signature";
     public const string NotificationIdHeader = "X-Tavolo-Notification-Id";
@@ -32,7 +31,7 @@ public sealed class WebhookChannel(HttpClient http, IOptions<TavoloOptions> opti
         request.Headers.Add(SignatureHeader, Sign(waitlist.WebhookSecret, body));
         request.Headers.Add(NotificationIdHeader, notification.Id);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.Notifications.WebhookTimeoutSeconds));
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
         using var response = await http.SendAsync(request, timeout.Token);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"The webhook answered {(int)response.StatusCode}.");

@@ -5,15 +5,20 @@ using Tavolo.Waitlists.Notifications;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistStore waitlists) : INotificationStore
+/// <summary>
+/// The notifications half of the waitlists adapter: the outbox rows of a line's waitees. One class owns the
+/// <c>waitlists</c>, <c>waitees</c> and <c>notifications</c> tables, since a claim changes a waitee and writes its
+/// notifications in one transaction.
+/// </summary>
+public sealed partial class SqliteWaitlistStore : INotificationStore
 {
-    private const string Columns =
+    private const string NotificationColumns =
         "id, waitlist_id, waitee_id, channel, recipient, status, attempts, last_error, created_at, sent_at, enqueued_at";
 
     public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
         DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var connection = await Database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         // Claim: clear due_at of WAITING rows that are due, in one statement under SQLite's write lock (served by the
         // partial index waitees_due). A second producer in another process waits for the lock and then finds none.
@@ -33,7 +38,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
             {
                 var notification = new Notification(Ids.New(), waitlistId, waiteeId, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
                 await connection.ExecuteAsync(
-                    $"INSERT INTO notifications ({Columns}) VALUES ($id, $list, $waitee, $channel, $to, $status, 0, NULL, $now, NULL, NULL);",
+                    $"INSERT INTO notifications ({NotificationColumns}) VALUES ($id, $list, $waitee, $channel, $to, $status, 0, NULL, $now, NULL, NULL);",
                     cancellationToken, ("$id", notification.Id), ("$list", waitlistId), ("$waitee", waiteeId), ("$channel", channel),
                     ("$to", to), ("$status", notification.Status), ("$now", Sql.Time(now)));
                 created.Add(notification);
@@ -45,34 +50,34 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         return await connection.QueryAsync(
-            $"SELECT {Columns} FROM notifications WHERE enqueued_at IS NULL AND created_at < $before ORDER BY created_at LIMIT $max;",
-            Read, cancellationToken, ("$before", Sql.Time(before)), ("$max", max));
+            $"SELECT {NotificationColumns} FROM notifications WHERE enqueued_at IS NULL AND created_at < $before ORDER BY created_at LIMIT $max;",
+            ReadNotification, cancellationToken, ("$before", Sql.Time(before)), ("$max", max));
     }
 
     public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var connection = await Database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE notifications SET enqueued_at = $now WHERE id = $id AND enqueued_at IS NULL;",
             cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
     }
 
     public async Task<Delivery?> FindDeliveryAsync(string notificationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync($"SELECT {Columns} FROM notifications WHERE id = $id;", Read, cancellationToken, ("$id", notificationId));
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync($"SELECT {NotificationColumns} FROM notifications WHERE id = $id;", ReadNotification, cancellationToken, ("$id", notificationId));
         if (rows.Count == 0)
             return null;
         var notification = rows[0];
-        var waitee = await waitlists.FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
-        var waitlist = await waitlists.FindAsync(notification.WaitlistId, null, cancellationToken);
+        var waitee = await FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
+        var waitlist = await FindAsync(notification.WaitlistId, null, cancellationToken);
         return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
     }
 
     public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var connection = await Database.OpenWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(
             """
             UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
@@ -82,7 +87,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var connection = await Database.OpenWriteAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
             "UPDATE notifications SET status = 'SENT', sent_at = $now, lease_until = NULL, last_error = NULL WHERE id = $id AND status = 'QUEUED';",
@@ -95,7 +100,7 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
 
     public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
+        await using var connection = await Database.OpenWriteAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
             UPDATE notifications SET last_error = $error, lease_until = NULL,
@@ -104,27 +109,23 @@ public sealed class SqliteNotificationStore(SqliteDatabase database, IWaitlistSt
             """, cancellationToken, ("$error", error), ("$final", final), ("$id", notificationId));
     }
 
-    public async Task<IReadOnlyList<Notification>> ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
+    // Explicit: IWaitlistStore.ListAsync has the same parameter types (owner, after, limit).
+    async Task<IReadOnlyList<Notification>> INotificationStore.ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         return await connection.QueryAsync(
-            $"SELECT {Columns} FROM notifications WHERE waitlist_id = $list AND ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit;",
-            Read, cancellationToken, ("$list", waitlistId), ("$after", afterId), ("$limit", limit));
+            $"SELECT {NotificationColumns} FROM notifications WHERE waitlist_id = $list AND ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit;",
+            ReadNotification, cancellationToken, ("$list", waitlistId), ("$after", afterId), ("$limit", limit));
     }
 
+    // Inside the claim's transaction, so on its connection.
     private static async Task<Waitee> ReadWaiteeAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync(
-            """
-            SELECT id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, joined_at, notified_at, seated_at, ended_at,
-                   guest_token, position_at_join, NULL FROM waitees WHERE id = $id;
-            """, SqliteWaitlistStore.ReadWaitee, cancellationToken, ("$id", id)))[0];
+        (await connection.QueryAsync($"{WaiteeSelect} WHERE w.id = $id;", ReadWaitee, cancellationToken, ("$id", id)))[0];
 
     private static async Task<Waitlist> ReadWaitlistAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync(
-            $"SELECT {SqliteWaitlistStore.WaitlistColumns} FROM waitlists WHERE id = $id;",
-            SqliteWaitlistStore.ReadWaitlist, cancellationToken, ("$id", id)))[0];
+        (await connection.QueryAsync($"SELECT {WaitlistColumns} FROM waitlists WHERE id = $id;", ReadWaitlist, cancellationToken, ("$id", id)))[0];
 
-    private static Notification Read(SqliteDataReader r) => new(
+    private static Notification ReadNotification(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetStringOrNull(7),
         r.GetTime(8), r.GetTimeOrNull(9), r.GetTimeOrNull(10));
 }

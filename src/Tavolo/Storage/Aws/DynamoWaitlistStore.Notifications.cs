@@ -8,15 +8,14 @@ using static Tavolo.Storage.Aws.Dynamo;
 namespace Tavolo.Storage.Aws;
 
 /// <summary>
-/// Notifications in the waitlists table (<c>NOTIFICATION#{id}</c>; per waitlist through <c>gsi1</c>; not yet handed
+/// The notifications half of the waitlists adapter (one class: notifications hang off waitee items, and a claim
+/// changes both). Notifications in the waitlists table (<c>NOTIFICATION#{id}</c>; per waitlist through <c>gsi1</c>; not yet handed
 /// to the queue through the sparse <c>gsi2</c> = <c>UNENQUEUED</c>). Claiming a due waitee is a conditional update
 /// that removes its due time and counts its queued notifications (<c>queued</c>), which keeps a second "notify" out
 /// until they are sent or failed.
 /// </summary>
-public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables tables, DynamoWaitlistStore waitlists) : INotificationStore
+public sealed partial class DynamoWaitlistStore : INotificationStore
 {
-    private string Name => tables.Waitlists.Name;
-
     public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
         DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
     {
@@ -30,7 +29,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
         {
             var waitee = WaitlistItems.FromWaiteeItem(item);
             if (!lists.TryGetValue(waitee.WaitlistId, out var waitlist))
-                lists[waitee.WaitlistId] = waitlist = await waitlists.FindAsync(waitee.WaitlistId, null, cancellationToken);
+                lists[waitee.WaitlistId] = waitlist = await FindAsync(waitee.WaitlistId, null, cancellationToken);
             if (waitlist is null)
                 continue;
             var channels = plan(waitee, waitlist);
@@ -38,7 +37,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             // the planned notifications (ids included) and marks the waitee CLAIMED until they are written, so a producer
             // that dies in between leaves work the next pass finishes, not a waitee that is never told.
             var planned = string.Join('\n', channels.Select(c => $"{Ids.New()}\t{c.Channel}\t{c.To}"));
-            var claimed = await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+            var claimed = await SucceedsAsync(() => Client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Name,
                 Key = WaitlistItems.WaiteeKey(waitee.Id),
@@ -52,7 +51,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
                 },
             }, cancellationToken));
             if (claimed)
-                created.AddRange(await FinishClaimAsync((await waitlists.GetAsync(WaitlistItems.WaiteeKey(waitee.Id), cancellationToken))!, cancellationToken));
+                created.AddRange(await FinishClaimAsync((await GetAsync(WaitlistItems.WaiteeKey(waitee.Id), cancellationToken))!, cancellationToken));
         }
         return created;
     }
@@ -67,10 +66,10 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
             var parts = line.Split('\t', 3);
             var notification = new Notification(parts[0], waiteeItem.Str("waitlistId"), waiteeItem.Str("id"), parts[1], parts[2], NotificationStatus.Queued,
                 0, null, claimedAt, null, null);
-            if (await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(notification), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken)))
+            if (await SucceedsAsync(() => Client.PutItemAsync(new PutItemRequest { TableName = Name, Item = WaitlistItems.ToItem(notification), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken)))
                 created.Add(notification);
         }
-        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+        await SucceedsAsync(() => Client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = Name,
             Key = WaitlistItems.WaiteeKey(waiteeItem.Str("id")),
@@ -83,7 +82,7 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
 
     /// <summary>Items of one sparse gsi2 partition (<c>DUE</c>, <c>CLAIMED</c>, <c>UNENQUEUED</c>) up to a sort key.</summary>
     private Task<List<Dictionary<string, AttributeValue>>> QueryGsi2Async(string partition, string upTo, int max, CancellationToken cancellationToken) =>
-        dynamo.QueryAsync(new QueryRequest
+        Client.QueryAsync(new QueryRequest
         {
             TableName = Name,
             IndexName = "gsi2",
@@ -93,35 +92,35 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
 
     // A key's "#id" suffix sorts after the bare time, so "<= before" here is "created before".
     public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken) =>
-        (await QueryGsi2Async("UNENQUEUED", Time(before), max, cancellationToken)).Select(FromItem).ToList();
+        (await QueryGsi2Async("UNENQUEUED", Time(before), max, cancellationToken)).Select(WaitlistItems.FromNotificationItem).ToList();
 
     public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken) =>
-        await UpdateAsync(notificationId, "SET enqueuedAt = :now REMOVE gsi2pk, gsi2sk", "attribute_not_exists(enqueuedAt)",
+        await UpdateNotificationAsync(notificationId, "SET enqueuedAt = :now REMOVE gsi2pk, gsi2sk", "attribute_not_exists(enqueuedAt)",
             new() { [":now"] = T(now) }, cancellationToken);
 
     public async Task<Delivery?> FindDeliveryAsync(string notificationId, CancellationToken cancellationToken)
     {
-        if (await waitlists.GetAsync(Key(notificationId), cancellationToken) is not { } item)
+        if (await GetAsync(WaitlistItems.NotificationKey(notificationId), cancellationToken) is not { } item)
             return null;
-        var notification = FromItem(item);
-        var waitee = await waitlists.FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
-        var waitlist = await waitlists.FindAsync(notification.WaitlistId, null, cancellationToken);
+        var notification = WaitlistItems.FromNotificationItem(item);
+        var waitee = await FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
+        var waitlist = await FindAsync(notification.WaitlistId, null, cancellationToken);
         return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
     }
 
     public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken) =>
-        await UpdateAsync(notificationId, "SET leaseUntil = :lease, attempts = attempts + :one",
+        await UpdateNotificationAsync(notificationId, "SET leaseUntil = :lease, attempts = attempts + :one",
             "#s = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)",
             new() { [":lease"] = T(leaseUntil), [":one"] = N(1), [":now"] = T(now) }, cancellationToken);
 
     public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
     {
-        if (!await UpdateAsync(notificationId, "SET #s = :sent, sentAt = :now REMOVE leaseUntil, lastError", "#s = :queued",
+        if (!await UpdateNotificationAsync(notificationId, "SET #s = :sent, sentAt = :now REMOVE leaseUntil, lastError", "#s = :queued",
                 new() { [":sent"] = S(NotificationStatus.Sent), [":now"] = T(now) }, cancellationToken))
             return;
         await OneLessQueuedAsync(waiteeId, cancellationToken);
         // When the condition fails: seated or gone meanwhile: the message still went out.
-        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+        await SucceedsAsync(() => Client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = Name,
             Key = WaitlistItems.WaiteeKey(waiteeId),
@@ -137,26 +136,27 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
         var values = new Dictionary<string, AttributeValue> { [":error"] = S(error) };
         var set = "SET lastError = :error";
         if (final) { set += ", #s = :failed"; values[":failed"] = S(NotificationStatus.Failed); }
-        if (await UpdateAsync(notificationId, set + " REMOVE leaseUntil", "#s = :queued", values, cancellationToken) && final
-            && await waitlists.GetAsync(Key(notificationId), cancellationToken) is { } item)
+        if (await UpdateNotificationAsync(notificationId, set + " REMOVE leaseUntil", "#s = :queued", values, cancellationToken) && final
+            && await GetAsync(WaitlistItems.NotificationKey(notificationId), cancellationToken) is { } item)
         {
             await OneLessQueuedAsync(item.Str("waiteeId"), cancellationToken);
         }
     }
 
-    public async Task<IReadOnlyList<Notification>> ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
+    // Explicit: IWaitlistStore.ListAsync has the same parameter types (owner, after, limit).
+    async Task<IReadOnlyList<Notification>> INotificationStore.ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, AttributeValue> { [":list"] = S("NOTIFICATIONS#" + waitlistId) };
         var condition = "gsi1pk = :list";
         if (afterId is not null) { condition += " AND gsi1sk > :after"; values[":after"] = S(afterId); }
-        return (await dynamo.QueryAsync(new QueryRequest { TableName = Name, IndexName = "gsi1", KeyConditionExpression = condition, ExpressionAttributeValues = values }, limit, cancellationToken))
-            .Select(FromItem).ToList();
+        return (await Client.QueryAsync(new QueryRequest { TableName = Name, IndexName = "gsi1", KeyConditionExpression = condition, ExpressionAttributeValues = values }, limit, cancellationToken))
+            .Select(WaitlistItems.FromNotificationItem).ToList();
     }
 
     private async Task OneLessQueuedAsync(string waiteeId, CancellationToken cancellationToken)
     {
         // When the condition fails: the waitee is gone (its waitlist was deleted).
-        await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+        await SucceedsAsync(() => Client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = Name,
             Key = WaitlistItems.WaiteeKey(waiteeId),
@@ -167,44 +167,19 @@ public sealed class DynamoNotificationStore(IAmazonDynamoDB dynamo, DynamoTables
     }
 
     /// <summary>A conditional update of one notification (<c>#s</c> = status, <c>:queued</c> provided); false when the condition failed.</summary>
-    private async Task<bool> UpdateAsync(
+    private async Task<bool> UpdateNotificationAsync(
         string notificationId, string update, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
     {
         if (condition.Contains(":queued", StringComparison.Ordinal))
             values[":queued"] = S(NotificationStatus.Queued);
-        return await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
+        return await SucceedsAsync(() => Client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = Name,
-            Key = Key(notificationId),
+            Key = WaitlistItems.NotificationKey(notificationId),
             UpdateExpression = update,
             ConditionExpression = "attribute_exists(pk) AND " + condition,
             ExpressionAttributeNames = update.Contains("#s", StringComparison.Ordinal) || condition.Contains("#s", StringComparison.Ordinal) ? new() { ["#s"] = "status" } : null,
             ExpressionAttributeValues = values,
         }, cancellationToken));
     }
-
-    private static Dictionary<string, AttributeValue> Key(string id) => new() { ["pk"] = S("NOTIFICATION#" + id), ["sk"] = S("NOTIFICATION") };
-
-    private static Dictionary<string, AttributeValue> ToItem(Notification n)
-    {
-        var item = new Dictionary<string, AttributeValue>
-        {
-            ["pk"] = S("NOTIFICATION#" + n.Id), ["sk"] = S("NOTIFICATION"), ["gsi1pk"] = S("NOTIFICATIONS#" + n.WaitlistId), ["gsi1sk"] = S(n.Id),
-            ["id"] = S(n.Id), ["waitlistId"] = S(n.WaitlistId), ["waiteeId"] = S(n.WaiteeId), ["channel"] = S(n.Channel), ["to"] = S(n.To),
-            ["status"] = S(n.Status), ["attempts"] = N(n.Attempts), ["createdAt"] = T(n.CreatedAt),
-        };
-        if (n.EnqueuedAt is null)
-        {
-            item["gsi2pk"] = S("UNENQUEUED");
-            item["gsi2sk"] = S(Time(n.CreatedAt) + "#" + n.Id);
-        }
-        item.Set("lastError", n.LastError);
-        item.Set("sentAt", n.SentAt);
-        item.Set("enqueuedAt", n.EnqueuedAt);
-        return item;
-    }
-
-    private static Notification FromItem(Dictionary<string, AttributeValue> i) => new(
-        i.Str("id"), i.Str("waitlistId"), i.Str("waiteeId"), i.Str("channel"), i.Str("to"), i.Str("status"), i.Number("attempts"),
-        i.StrOrNull("lastError"), i.Time("createdAt"), i.TimeOrNull("sentAt"), i.TimeOrNull("enqueuedAt"));
 }
