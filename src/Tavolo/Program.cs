@@ -2,6 +2,7 @@ using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -39,6 +40,7 @@ builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
 builder.Services.AddWaitlists(options);
+builder.Services.AddRestaurants();
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
 
@@ -66,6 +68,7 @@ if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();
+if (options.Serves("restaurants")) app.MapRestaurants();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 
