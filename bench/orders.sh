@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Requests/s of POST /orders (idempotency claim + restaurant read + order insert + stored response) and
+# Requests/s of POST /orders (idempotency claim + restaurant read + one read of the named menu items + order insert +
+# stored response) and
 # GET /orders/{id} against the bare "hello" route, same process, same run, with wrk on loopback.
 # usage: bench/orders.sh [seconds per run, default 10] [connections, default 16]
 set -euo pipefail
@@ -15,11 +16,14 @@ signup() { # <email> <accountType>: prints "id token"
   local id; id=$(curl -sf "$TAVOLO_URL/auth/register" -H 'content-type: application/json' -d "$body" | json id)
   echo "$id $(curl -sf "$TAVOLO_URL/auth/login" -H 'content-type: application/json' -d "$body" | json accessToken)"
 }
-read -r restaurant _ < <(signup restaurant@example.com owner)
+read -r restaurant owner_token < <(signup restaurant@example.com owner)
 read -r _ token < <(signup customer@example.com customer)
+dish() { curl -sf "$TAVOLO_URL/restaurants/$restaurant/menu/items" -H "Authorization: Bearer $owner_token" \
+  -H 'content-type: application/json' -d "{\"name\":\"$1\",\"price\":$2}" | json id; }
+pizza=$(dish Margherita 12.50); dolce=$(dish Tiramisu 3.99)
 order_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
 curl -sf "$TAVOLO_URL/orders" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
-  -d "{\"orderId\":\"$order_id\",\"restaurantId\":\"$restaurant\",\"items\":[{\"name\":\"Pizza\",\"quantity\":1,\"unitPrice\":9.5}]}" > /dev/null
+  -d "{\"orderId\":\"$order_id\",\"restaurantId\":\"$restaurant\",\"items\":[{\"menuItemId\":\"$pizza\",\"quantity\":1}]}" > /dev/null
 
 run() { # prints requests/s; fails when any answer was not 2xx
   local out; out=$(wrk --latency -t1 -c"$connections" -d"${seconds}s" "$@")
@@ -27,7 +31,7 @@ run() { # prints requests/s; fails when any answer was not 2xx
   if grep -q "Non-2xx" <<< "$out"; then echo "$out" >&2; exit 1; fi
   awk '/Requests\/sec/ { print $2 }' <<< "$out"
 }
-export TOKEN=$token RESTAURANT=$restaurant
+export TOKEN=$token RESTAURANT=$restaurant PIZZA=$pizza DOLCE=$dolce
 run -d3s "$TAVOLO_URL/bench/hello" > /dev/null # warm up the JIT
 run -d3s -s bench/post-order.lua "$TAVOLO_URL" > /dev/null
 run -d3s -H "Authorization: Bearer $token" "$TAVOLO_URL/orders/$order_id" > /dev/null

@@ -2,6 +2,7 @@ using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -52,6 +53,7 @@ builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
 builder.Services.AddWaitlists(builder.Configuration, options);
+builder.Services.AddRestaurants();
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
 
@@ -79,6 +81,7 @@ if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 if (options.Serves("waitlists")) app.MapWaitlists();
+if (options.Serves("restaurants")) app.MapRestaurants();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 

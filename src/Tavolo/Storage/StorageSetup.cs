@@ -6,6 +6,7 @@ using Tavolo.Idempotency;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Storage.Aws;
 using Tavolo.Storage.Postgres;
 using Tavolo.Storage.Sqlite;
@@ -30,6 +31,7 @@ public static class StorageSetup
                 services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<SqliteWaitlistStore>());
                 services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<SqliteWaitlistStore>());
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
+                services.AddSingleton<IMenuStore, SqliteMenuStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 services.AddExceptionHandler<SqliteUnavailableHandler>(); // disk full, read-only, locked: 503
@@ -46,6 +48,7 @@ public static class StorageSetup
                 services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
                 services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
                 services.AddSingleton<IOrderStore, DynamoOrderStore>();
+                services.AddSingleton<IMenuStore, DynamoMenuStore>();
                 services.AddSingleton<IIdempotencyStore, DynamoIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<DynamoHealthCheck>("storage");
                 break;

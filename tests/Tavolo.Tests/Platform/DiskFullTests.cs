@@ -1,3 +1,4 @@
+using Tavolo.Tests.Restaurants;
 #if !AWS_BACKENDS // the SQLite file's own disk
 using System.Diagnostics;
 using System.Net;
@@ -85,10 +86,10 @@ public sealed class DiskFullTests(SmallDiskApp app) : IClassFixture<SmallDiskApp
     [RootFact]
     public async Task A_full_disk_turns_writes_into_503_keeps_reads_working_and_recovers_when_space_returns()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var client = customer.Client();
-        var placed = await client.PlaceAsync(restaurant.Id);
+        var placed = await client.PlaceAsync(restaurant);
 
         app.FillDisk();
         var created = new List<string>();
@@ -96,7 +97,7 @@ public sealed class DiskFullTests(SmallDiskApp app) : IClassFixture<SmallDiskApp
         HttpResponseMessage? refused = null;
         for (var i = 0; i < 3000 && refused is null; i++) // SQLite first fills the room its files already have
         {
-            var basket = Orders.Orders.Basket(restaurant.Id);
+            var basket = Orders.Orders.Basket(restaurant);
             var response = await client.PostAsJsonAsync("/orders", basket);
             if (response.StatusCode == HttpStatusCode.Created)
                 created.Add((string)(await response.ReadJsonAsync(HttpStatusCode.Created))["orderId"]!);
@@ -117,7 +118,7 @@ public sealed class DiskFullTests(SmallDiskApp app) : IClassFixture<SmallDiskApp
         app.FreeDisk();
         app.Clock.Advance(TimeSpan.FromSeconds(61)); // a claim the failed request could not release has lapsed
         await (await client.PostAsJsonAsync("/orders", refusedBasket)).ReadJsonAsync(HttpStatusCode.Created);
-        await client.PlaceAsync(restaurant.Id);
+        await client.PlaceAsync(restaurant);
         Assert.Equal(created.Count + 3, (await client.ListAllAsync("/orders")).Count);
     }
 }

@@ -227,6 +227,8 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncLifetim
     /// </summary>
     private sealed class Load(TavoloProcess tavolo, HttpClient owner, HttpClient customer, string waitlistId, int orderWorkers, int waiteeWorkers)
     {
+        private string? dishId;
+
         public ConcurrentQueue<OrderAttempt> Orders { get; } = new();
 
         public ConcurrentQueue<WaiteeAttempt> Waitees { get; } = new();
@@ -240,6 +242,8 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncLifetim
         /// <summary>Runs the writers until <paramref name="ordersAcknowledged"/> orders were acknowledged, runs <paramref name="then"/> mid-load, then stops them.</summary>
         public async Task RunUntilAsync(int ordersAcknowledged, Func<Task> then)
         {
+            dishId ??= (string)(await (await owner.PostAsJsonAsync($"/restaurants/{Id(owner)}/menu/items", new { name = "Margherita", price = 12.50m }))
+                .ReadJsonAsync(HttpStatusCode.Created))["id"]!;
             using var stop = new CancellationTokenSource();
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var acknowledged = 0;
@@ -247,7 +251,7 @@ public sealed partial class CrashTests(ITestOutputHelper output) : IAsyncLifetim
             {
                 while (!stop.IsCancellationRequested && !tavolo.HasExited)
                 {
-                    var body = System.Text.Json.JsonSerializer.Serialize(Tavolo.Tests.Orders.Orders.Basket(Id(owner)), HttpAssertions.Web);
+                    var body = System.Text.Json.JsonSerializer.Serialize(new { orderId = Guid.NewGuid().ToString(), restaurantId = Id(owner), items = new[] { new { menuItemId = dishId, quantity = 2 } } }, HttpAssertions.Web);
                     var attempt = new OrderAttempt((string)JsonNode.Parse(body)!["orderId"]!, body);
                     Orders.Enqueue(attempt);
                     try
