@@ -5,6 +5,7 @@ using Tavolo.PromoCodes;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
+using Tavolo.Web;
 
 // Content root = the build output, so appsettings.json is found wherever the process is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -41,6 +42,7 @@ builder.Services.AddUsers();
 builder.Services.AddWaitlists(options);
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
+builder.Services.AddWeb();
 
 var app = builder.Build();
 
@@ -59,13 +61,14 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapOpenApi();
 app.MapTavoloDocs();
+app.MapWeb(); // the browser app: pages and assets from the binary, on every function like /docs
 if (app.Configuration["Tavolo:Bench"] == "true")
     app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
 if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
     app.MapLambdaEvents(); // the Web Adapter's pass-through for SQS, EventBridge and authorizer events
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
-if (options.Serves("waitlists")) app.MapWaitlists().MapGuests();
+if (options.Serves("waitlists")) app.MapWaitlists().MapGuests().MapWaitlistStreams();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 

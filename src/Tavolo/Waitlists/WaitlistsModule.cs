@@ -8,6 +8,8 @@ public static class WaitlistsModule
     /// <summary>Waitlists, guests and notifications; the producer and consumer loops run here unless hosted elsewhere.</summary>
     public static IServiceCollection AddWaitlists(this IServiceCollection services, TavoloOptions options)
     {
+        services.AddSingleton<WaitlistChanges>();
+        services.AddSingleton<StreamSlots>();
         services.AddSingleton<EmailChannel>();
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<NotificationProducer>();

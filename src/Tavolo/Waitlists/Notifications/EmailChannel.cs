@@ -10,6 +10,7 @@ namespace Tavolo.Waitlists.Notifications;
 public sealed class EmailChannel(IOptions<TavoloOptions> options)
 {
     private readonly SmtpOptions _smtp = options.Value.Smtp;
+    private readonly string _publicBaseUrl = (options.Value.PublicBaseUrl ?? "http://localhost:5080").TrimEnd('/');
 
     public bool Enabled => _smtp.Enabled;
 
@@ -24,7 +25,8 @@ public sealed class EmailChannel(IOptions<TavoloOptions> options)
             Body = new TextPart("plain")
             {
                 Text = $"Hello {delivery.Waitee.Name},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
-                    + "Please come to the host stand.\n\n— Tavolo",
+                    + "Please come to the host stand.\n\n"
+                    + $"Your place in line: {_publicBaseUrl}/g/{delivery.Waitee.GuestToken}\n\n— Tavolo",
             },
         };
         message.From.Add(MailboxAddress.Parse(_smtp.From));
