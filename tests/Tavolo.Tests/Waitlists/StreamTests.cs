@@ -234,3 +234,29 @@ public sealed class StreamNotificationTests(LiveStreamApp app) : IClassFixture<L
             seen.Add(await line.UntilAsync(e => Sent(e) || Notified(e)));
     }
 }
+
+/// <summary>Hosted on Lambda: settings as the template sets them.</summary>
+public sealed class LambdaStreamApp : TavoloApp
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Tavolo:Hosting"] = "lambda" };
+}
+
+public sealed class LambdaStreamTests(LambdaStreamApp app) : IClassFixture<LambdaStreamApp>
+{
+    [Fact]
+    public async Task On_lambda_the_streams_refuse_at_once_so_the_page_polls()
+    {
+        var owner = await app.NewUserAsync("owner");
+        using var staff = owner.Client();
+        var id = await NewWaitlistAsync(staff);
+        var guest = await AddAsync(staff, id, "Verdi");
+        using var anonymous = app.Anonymous();
+        foreach (var (client, path) in new[] { (anonymous, $"/guest/{guest["guestToken"]}/stream"), (staff, $"/waitlists/{id}/stream") })
+        {
+            var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+            await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(TimeSpan.FromHours(1), response.Headers.RetryAfter?.Delta);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/guest/{guest["guestToken"]}")).StatusCode); // the poll works
+    }
+}
