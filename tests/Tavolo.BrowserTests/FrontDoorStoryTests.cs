@@ -111,6 +111,14 @@ public sealed class FrontDoorStoryTests(LiveApp app, ITestOutputHelper output) :
         await Shot(guest.Page, "guest-ready");
         await Shot(host.Page, "host-notified");
 
+        // The guest leaves the line, after confirming; the host's line empties without a reload.
+        await guest.Page.GetByRole(AriaRole.Button, new() { Name = "Leave the line" }).ClickAsync();
+        await guest.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Yes, leave" }).ClickAsync();
+        await Expect(status).ToContainTextAsync("You left the line");
+        await Expect(guest.Page.GetByRole(AriaRole.Button, new() { Name = "Leave the line" })).ToBeHiddenAsync();
+        await Expect(Party(host.Page, "Verdi")).ToHaveCountAsync(0);
+        await Shot(guest.Page, "guest-left");
+
         // Closed: the check-in page says so and offers no form.
         await host.Page.GetByRole(AriaRole.Button, new() { Name = "Close waitlist" }).ClickAsync();
         await Expect(host.Page.GetByRole(AriaRole.Button, new() { Name = "Open waitlist" })).ToBeVisibleAsync();
