@@ -6,6 +6,7 @@ using Tavolo.Restaurants;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
+using Tavolo.Web;
 
 // `tavolo backup <file>`: a consistent copy of the SQLite database while another Tavolo process serves it (docs/operations.md).
 if (args is ["backup"])
@@ -56,6 +57,7 @@ builder.Services.AddWaitlists(builder.Configuration, options);
 builder.Services.AddRestaurants();
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
+builder.Services.AddWeb();
 
 var app = builder.Build();
 
@@ -74,13 +76,14 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapOpenApi();
 app.MapTavoloDocs();
+app.MapWeb(); // the browser app: pages and assets from the binary, on every function like /docs
 if (app.Configuration["Tavolo:Bench"] == "true")
     app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
 if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
     app.MapLambdaEvents(); // the Web Adapter's pass-through for SQS, EventBridge and authorizer events
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
-if (options.Serves("waitlists")) app.MapWaitlists();
+if (options.Serves("waitlists")) app.MapWaitlists().MapWaitlistStreams();
 if (options.Serves("restaurants")) app.MapRestaurants();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();

@@ -35,6 +35,14 @@ public sealed class TavoloOptions
 
     public AwsOptions Aws { get; set; } = new();
 
+    public StreamOptions Streams { get; set; } = new();
+
+    /// <summary>
+    /// The web app's public URL, for links in notifications (the guest page) and the check-in QR code. Unset: the
+    /// local URL in emails, the address the page was opened at in the QR code.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>
     /// What <c>Tavolo__Modules</c> may name: the six HTTP modules, and for functions without routes, <c>authorizer</c>
     /// (TOKEN authorizer events) and <c>notifications</c> (the scheduled producer and the SQS consumer).

@@ -12,38 +12,50 @@ public static class GuestEndpoints
             .RequireRateLimiting(RateLimits.PerAddress)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Guest self check-in while the waitlist is open.");
+        app.MapGet("/waitlists/{id}/public", Public).WithTags("Guests").AllowAnonymous().AddEndpointFilter(ETags.Filter)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("What the self check-in page shows: name, open or closed, how many wait, the estimate for a party joining now.");
         var guest = app.MapGroup("/guest").WithTags("Guests").AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound);
-        guest.MapGet("/{guestToken}", View).WithSummary("The guest's place in line (no contact details).");
+        guest.MapGet("/{guestToken}", View).AddEndpointFilter(ETags.Filter).WithSummary("The guest's place in line (no contact details).");
         guest.MapDelete("/{guestToken}", Leave).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("The guest leaves the line (LEFT).");
         return app;
     }
 
     private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> Join(
-        string id, JoinRequest request, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string id, JoinRequest request, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, null, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
-        return await Waitees.AddAsync(waitlist, request.ToWaiteeRequest(), store, clock, cancellationToken);
+        return await Waitees.AddAsync(waitlist, request.ToWaiteeRequest(), store, changes, clock, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PublicWaitlistView>, ProblemHttpResult>> Public(
+        string id, IWaitlistStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, null, cancellationToken) is not { } waitlist)
+            return Problems.NotFound("No such waitlist.");
+        var waiting = (await store.CountActiveAsync([id], cancellationToken)).GetValueOrDefault(id);
+        var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
+        // A party joining now would be at place waiting + 1: the same estimate its guest page will show.
+        return TypedResults.Ok(new PublicWaitlistView(waitlist.Id, waitlist.Name, waitlist.Description, waitlist.IsOpen, waiting,
+            (int)Math.Round(perParty * waiting, MidpointRounding.AwayFromZero)));
     }
 
     private static async Task<Results<Ok<GuestView>, ProblemHttpResult>> View(
-        string guestToken, IWaitlistStore store, CancellationToken cancellationToken)
-    {
-        if (await store.FindByGuestTokenAsync(guestToken, cancellationToken) is not { } waitee
-            || await store.FindAsync(waitee.WaitlistId, null, cancellationToken) is not { } waitlist)
-            return Problems.NotFound("No such place in line.");
-        var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
-        return TypedResults.Ok(new GuestView(waitlist.Name, waitee.Name, waitee.PartySize, waitee.Status, waitee.Position,
-            WaitEstimator.EstimatedWaitMinutes(waitee, perParty), waitee.JoinedAt));
-    }
+        string guestToken, IWaitlistStore store, CancellationToken cancellationToken) =>
+        await Waitees.GuestViewAsync(guestToken, store, cancellationToken) is { } view
+            ? TypedResults.Ok(view)
+            : Problems.NotFound("No such place in line.");
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> Leave(
-        string guestToken, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string guestToken, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindByGuestTokenAsync(guestToken, cancellationToken) is not { } waitee
             || await store.FindAsync(waitee.WaitlistId, null, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such place in line.");
         var left = await store.TransitionAsync(waitee.Id, WaiteeStatus.Active, WaiteeStatus.Left, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (left is not null)
+            changes.Publish(waitee.WaitlistId, WaitlistChange.WaiteeKind, waitee.Id);
         return left is null
             ? Problems.Conflict($"The party is already {waitee.Status}.")
             : TypedResults.Ok(WaiteeView.From(left, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));

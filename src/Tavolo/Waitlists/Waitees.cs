@@ -9,7 +9,7 @@ namespace Tavolo.Waitlists;
 public static class Waitees
 {
     public static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> AddAsync(
-        Waitlist waitlist, WaiteeRequest request, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken)
+        Waitlist waitlist, WaiteeRequest request, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!waitlist.IsOpen)
             return Problems.Conflict("The waitlist is closed.");
@@ -19,8 +19,20 @@ public static class Waitees
         var added = await store.AddWaiteeAsync(waitee, requireOpen: true, cancellationToken);
         if (added is null)
             return Problems.Conflict("The waitlist is closed.");
+        changes.Publish(waitlist.Id, WaitlistChange.WaiteeKind, added.Id);
         return TypedResults.Created($"/waitlists/{waitlist.Id}/waitees/{added.Id}",
             WaiteeView.From(added, await MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+    }
+
+    /// <summary>What the guest's link shows (GET /guest/{token} and its stream); null when there is no such place.</summary>
+    public static async Task<GuestView?> GuestViewAsync(string guestToken, IWaitlistStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindByGuestTokenAsync(guestToken, cancellationToken) is not { } waitee
+            || await store.FindAsync(waitee.WaitlistId, null, cancellationToken) is not { } waitlist)
+            return null;
+        var perParty = await MinutesPerPartyAsync(waitlist, store, cancellationToken);
+        return new GuestView(waitlist.Name, waitee.Name, waitee.PartySize, waitee.Status, waitee.Position,
+            WaitEstimator.EstimatedWaitMinutes(waitee, perParty), waitee.JoinedAt);
     }
 
     public static async Task<double> MinutesPerPartyAsync(Waitlist waitlist, IWaitlistStore store, CancellationToken cancellationToken) =>

@@ -23,7 +23,7 @@ public static class WaitlistEndpoints
         lists.MapDelete("/{id}", Delete).WithSummary("Delete a waitlist with its waitees.");
 
         lists.MapPost("/{id}/waitees", AddWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Add a party to the line.");
-        lists.MapGet("/{id}/waitees", ListWaitees).WithSummary("The line, in queue order.");
+        lists.MapGet("/{id}/waitees", ListWaitees).AddEndpointFilter(ETags.Filter).WithSummary("The line, in queue order.");
         lists.MapGet("/{id}/waitees/{waiteeId}", GetWaitee).WithSummary("One party with its position and estimated wait.");
         lists.MapPut("/{id}/waitees/{waiteeId}", UpdateWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Edit a waiting party.");
         lists.MapDelete("/{id}/waitees/{waiteeId}", RemoveWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Take a party off the line (REMOVED).");
@@ -68,7 +68,7 @@ public static class WaitlistEndpoints
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult, ValidationProblem>> Update(
         string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<NotificationOptions> options,
-        TimeProvider clock, CancellationToken cancellationToken)
+        WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
             return refusal;
@@ -84,21 +84,28 @@ public static class WaitlistEndpoints
             WebhookUrl = request.WebhookUrl ?? current.WebhookUrl,
             UpdatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        return await store.UpdateAsync(updated, cancellationToken)
-            ? TypedResults.Ok(await ViewAsync(updated, store, cancellationToken))
-            : Problems.NotFound("No such waitlist.");
+        if (!await store.UpdateAsync(updated, cancellationToken))
+            return Problems.NotFound("No such waitlist.");
+        changes.Publish(id, WaitlistChange.WaitlistKind);
+        return TypedResults.Ok(await ViewAsync(updated, store, cancellationToken));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(id, OwnerFilter(caller), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("No such waitlist.");
+        string id, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(id, OwnerFilter(caller), cancellationToken))
+            return Problems.NotFound("No such waitlist.");
+        changes.Publish(id, WaitlistChange.WaitlistKind); // its streams end
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> AddWaitee(
-        string id, WaiteeRequest request, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string id, WaiteeRequest request, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
-        return await Waitees.AddAsync(waitlist, request, store, clock, cancellationToken);
+        return await Waitees.AddAsync(waitlist, request, store, changes, clock, cancellationToken);
     }
 
     private static async Task<Results<Ok<Page<WaiteeView>>, ProblemHttpResult, ValidationProblem>> ListWaitees(
@@ -132,8 +139,8 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> UpdateWaitee(
-        string id, string waiteeId, WaiteeUpdateRequest request, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string id, string waiteeId, WaiteeUpdateRequest request, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
             || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
@@ -150,21 +157,24 @@ public static class WaitlistEndpoints
         };
         if (!await store.UpdateWaiteeAsync(updated, cancellationToken))
             return Problems.Conflict($"The waitee is {waitee.Status} and can no longer be changed.");
+        changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
         var fresh = await store.FindWaiteeAsync(id, waiteeId, cancellationToken);
         return TypedResults.Ok(WaiteeView.From(fresh!, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 
     private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> RemoveWaitee(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken) =>
-        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Removed, caller, store, clock, cancellationToken);
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Removed, caller, store, changes, clock, cancellationToken);
 
     private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> Seat(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock, CancellationToken cancellationToken) =>
-        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, clock, cancellationToken);
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, changes, clock, cancellationToken);
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Notify(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, NotificationProducer producer, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, NotificationProducer producer, WaitlistChanges changes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null
             || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
@@ -173,6 +183,7 @@ public static class WaitlistEndpoints
             return Problems.Conflict(waitee.Status == WaiteeStatus.Waiting
                 ? "A notification to this party is already on its way."
                 : $"The waitee is {waitee.Status}; only a WAITING party can be notified.");
+        changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
         await producer.RunOnceAsync(cancellationToken); // queue it now, not at the next tick
         return TypedResults.Accepted($"/waitlists/{id}/notifications");
     }
@@ -193,8 +204,8 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> TransitionAsync(
-        string id, string waiteeId, string[] from, string to, ClaimsPrincipal caller, IWaitlistStore store, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string id, string waiteeId, string[] from, string to, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
             || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
@@ -202,6 +213,7 @@ public static class WaitlistEndpoints
         var moved = await store.TransitionAsync(waiteeId, from, to, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (moved is null)
             return Problems.Conflict($"The waitee is {waitee.Status}; it cannot become {to}.");
+        changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
         return TypedResults.Ok(WaiteeView.From(moved, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 

@@ -48,6 +48,12 @@ public sealed record WaiteeView(
 public sealed record GuestView(
     string WaitlistName, string Name, int PartySize, string Status, int? Position, int? EstimatedWaitMinutes, DateTime JoinedAt);
 
+/// <summary>What the self check-in page shows about a waitlist: nothing about the parties on it.</summary>
+public sealed record PublicWaitlistView(
+    string Id, string Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description,
+    bool IsOpen, int WaitingCount, int EstimatedWaitMinutes);
+
 /// <summary>A party joining the line: added by staff, or (without notes) by the guest itself.</summary>
 public sealed record WaiteeRequest(
     string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
@@ -160,5 +166,7 @@ public sealed record NotificationView(
 [JsonSerializable(typeof(JoinRequest))]
 [JsonSerializable(typeof(Page<WaiteeView>))]
 [JsonSerializable(typeof(GuestView))]
+[JsonSerializable(typeof(PublicWaitlistView))]
+[JsonSerializable(typeof(NotificationView))]
 [JsonSerializable(typeof(Page<NotificationView>))]
 internal sealed partial class WaitlistsJson : JsonSerializerContext;

@@ -12,6 +12,9 @@ public static class WaitlistsModule
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         var notifications = configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
+        services.AddSingleton<WaitlistChanges>();
+        services.AddSingleton<StreamSlots>();
+        services.AddSingleton<GuestLines>();
         services.AddSingleton<EmailChannel>();
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<NotificationProducer>();

@@ -6,9 +6,10 @@ using MimeKit;
 namespace Tavolo.Waitlists.Notifications;
 
 /// <summary>"Your table is ready" by email over SMTP (any server; Amazon SES's SMTP endpoint on AWS).</summary>
-public sealed class EmailChannel(IOptions<SmtpOptions> smtp)
+public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.TavoloOptions> options)
 {
     private readonly SmtpOptions _smtp = smtp.Value;
+    private readonly string _publicBaseUrl = (options.Value.PublicBaseUrl ?? "http://localhost:5080").TrimEnd('/');
 
     public bool Enabled => _smtp.Enabled;
 
@@ -23,7 +24,8 @@ public sealed class EmailChannel(IOptions<SmtpOptions> smtp)
             Body = new TextPart("plain")
             {
                 Text = $"Hello {delivery.Waitee.Name},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
-                    + "Please come to the host stand.\n\n— Tavolo",
+                    + "Please come to the host stand.\n\n"
+                    + $"Your place in line: {_publicBaseUrl}/g/{delivery.Waitee.GuestToken}\n\n— Tavolo",
             },
         };
         message.From.Add(MailboxAddress.Parse(_smtp.From));

@@ -10,7 +10,7 @@ namespace Tavolo.Waitlists.Notifications;
 /// does not parse is dead-lettered at once.
 /// </summary>
 public sealed partial class NotificationConsumer(
-    INotificationStore store, INotificationQueue queue, EmailChannel email, WebhookChannel webhook,
+    INotificationStore store, INotificationQueue queue, EmailChannel email, WebhookChannel webhook, WaitlistChanges changes,
     IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationConsumer> logger)
 {
     private readonly NotificationOptions _options = options.Value;
@@ -51,6 +51,7 @@ public sealed partial class NotificationConsumer(
             var final = message.ReceiveCount >= INotificationQueue.MaxReceives;
             LogAttemptFailed(logger, delivery.Notification.Id, message.ReceiveCount, final, e.Message);
             await store.MarkFailedAttemptAsync(delivery.Notification.Id, Truncate(e.Message), final, cancellationToken);
+            changes.Publish(delivery.Waitlist.Id, WaitlistChange.NotificationKind, delivery.Notification.Id);
             if (final)
                 await queue.DeadLetterAsync(message, "delivery failed " + message.ReceiveCount + " times", cancellationToken);
             else
@@ -59,6 +60,8 @@ public sealed partial class NotificationConsumer(
         }
 
         await store.MarkSentAsync(delivery.Notification.Id, delivery.Waitee.Id, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        changes.Publish(delivery.Waitlist.Id, WaitlistChange.NotificationKind, delivery.Notification.Id); // and the waitee is NOTIFIED:
+        changes.Publish(delivery.Waitlist.Id, WaitlistChange.WaiteeKind, delivery.Waitee.Id);            // "your table is ready", live
         await queue.DeleteAsync(message.ReceiptHandle, cancellationToken);
         return true;
     }

@@ -8,7 +8,8 @@ namespace Tavolo.Waitlists.Notifications;
 /// in-process timer locally, an EventBridge schedule on AWS) and at once when staff press "notify".
 /// </summary>
 public sealed partial class NotificationProducer(
-    INotificationStore store, INotificationQueue queue, EmailChannel email, TimeProvider clock, ILogger<NotificationProducer> logger)
+    INotificationStore store, INotificationQueue queue, EmailChannel email, WaitlistChanges changes, TimeProvider clock,
+    ILogger<NotificationProducer> logger)
 {
     private const int Batch = 100;
 
@@ -50,6 +51,7 @@ public sealed partial class NotificationProducer(
     {
         await queue.EnqueueAsync(NotificationMessage.Serialize(notification.Id), cancellationToken);
         await store.MarkEnqueuedAsync(notification.Id, Now, cancellationToken);
+        changes.Publish(notification.WaitlistId, WaitlistChange.NotificationKind, notification.Id); // QUEUED, live on the host's page
         return 1;
     }
 

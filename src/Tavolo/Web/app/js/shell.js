@@ -1,0 +1,40 @@
+// What every page shares: the top bar (brand, navigation for the signed-in role, who is signed in, Sign out) and
+// the page start: a page that needs a session sends the person to sign in first.
+import { currentUser, signOut, toSignIn } from './auth.js';
+import { el } from './ui.js';
+
+/** The navigation per role; a new page adds its line here (path, label, roles). */
+export const NAV = [
+  { path: '/host', label: 'Waitlists', roles: ['owner', 'admin'] },
+];
+
+/**
+ * Starts a page.
+ * @param {{roles?: string[]}} [options] roles: the page needs a signed-in user with one of these roles.
+ * @returns {Promise<object|null>} the signed-in user (null on public pages when nobody is).
+ */
+export async function startPage({ roles } = {}) {
+  const user = roles || document.body.dataset.session === 'optional' ? await currentUser() : null;
+  if (roles && !user) { toSignIn(); return new Promise(() => {}); }
+  if (roles && !roles.includes(user.role)) {
+    location.assign(user.role === 'customer' ? '/restaurants' : '/');
+    return new Promise(() => {});
+  }
+  renderTopBar(user);
+  return user;
+}
+
+function renderTopBar(user) {
+  const nav = document.getElementById('nav');
+  const account = document.getElementById('account');
+  if (nav && user) {
+    nav.replaceChildren(...NAV.filter((n) => n.roles.includes(user.role)).map((n) =>
+      el('a', { href: n.path, 'aria-current': location.pathname === n.path ? 'page' : null }, n.label)));
+  }
+  if (account && user) {
+    account.replaceChildren(
+      el('span', { class: 'who' }, user.name),
+      el('button', { type: 'button', class: 'button quiet', onclick: () => signOut() }, 'Sign out'),
+    );
+  }
+}
