@@ -1,6 +1,8 @@
 -- wrk script: POST /orders with a fresh client-chosen orderId per request (so each one creates an order).
--- Reads TOKEN and RESTAURANT from the environment.
+-- Reads TOKEN, RESTAURANT and ITEMS (the JSON array of the order's items; bench/table.sh's order_items) from the environment.
 local token, restaurant = os.getenv("TOKEN"), os.getenv("RESTAURANT")
+local items = os.getenv("ITEMS") or
+  '[{"name":"Margherita","quantity":2,"unitPrice":12.50},{"name":"Tiramisu","quantity":1,"unitPrice":3.99}]'
 math.randomseed(os.time() + os.clock() * 1e6)
 local function hex(n) local s = "" for _ = 1, n do s = s .. string.format("%x", math.random(0, 15)) end return s end
 local function uuid() return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-a" .. hex(3) .. "-" .. hex(12) end
@@ -10,7 +12,6 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
-  local body = '{"orderId":"' .. uuid() .. '","restaurantId":"' .. restaurant ..
-    '","items":[{"name":"Margherita","quantity":2,"unitPrice":12.50},{"name":"Tiramisu","quantity":1,"unitPrice":3.99}]}'
+  local body = '{"orderId":"' .. uuid() .. '","restaurantId":"' .. restaurant .. '","items":' .. items .. '}'
   return wrk.format(nil, "/orders", nil, body)
 end
