@@ -49,9 +49,10 @@ for kind in kinds:
     rows.append(["peak RSS under load (MB)", spread(list(data[("bare", kind, "-", "rss")].values()), "{:.0f}")]
                 + [spread(list(data[(b, kind, "-", "rss")].values()), "{:.0f}") for b in builds])
     bare_cold = med(cold[("bare", kind)])
-    rows.append(["cold start, median of 7 (ms)", f"{bare_cold:.0f} ({min(cold[('bare', kind)]):.0f}-{max(cold[('bare', kind)]):.0f})"]
-                + [f"{med(cold[(b, kind)]):.0f} ({min(cold[(b, kind)]):.0f}-{max(cold[(b, kind)]):.0f}) = {med(cold[(b, kind)]) / bare_cold:.2f}x bare"
-                   for b in builds])
+    if cold[("bare", kind)] and all(cold[(b, kind)] for b in builds):
+        rows.append(["cold start, median of 7 (ms)", f"{bare_cold:.0f} ({min(cold[('bare', kind)]):.0f}-{max(cold[('bare', kind)]):.0f})"]
+                    + [f"{med(cold[(b, kind)]):.0f} ({min(cold[(b, kind)]):.0f}-{max(cold[(b, kind)]):.0f}) = {med(cold[(b, kind)]) / bare_cold:.2f}x bare"
+                       for b in builds])
     print(f"\n### {kind.upper()}\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

@@ -65,7 +65,8 @@ signup() { # <email> <accountType>: prints "id token"
 # The items of every POST /orders. When orders name menu items priced from a menu, create the menu after signup and
 # return e.g. [{"menuItemId":"…","quantity":2}] here (or set ORDER_ITEMS); post-order.lua sends whatever this gives.
 order_items() {
-  echo "${ORDER_ITEMS:-[{\"name\":\"Margherita\",\"quantity\":2,\"unitPrice\":12.50},{\"name\":\"Tiramisu\",\"quantity\":1,\"unitPrice\":3.99}]}"
+  local items='[{"name":"Margherita","quantity":2,"unitPrice":12.50},{"name":"Tiramisu","quantity":1,"unitPrice":3.99}]'
+  echo "${ORDER_ITEMS:-$items}"
 }
 
 # In-process duration of each request at concurrency 1 (as Lambda serves: one request per instance), from the
@@ -129,8 +130,8 @@ cold() { # <build> <kind>: 7 cold starts; Tavolo on a prepared data folder (sche
 
 echo "$(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rounds=$rounds, wrk -t1 -c$connections -d${seconds}s; builds: $BUILDS" >&2
 for kind in $KINDS; do
-  cold bare "$kind"
-  for build in $BUILDS; do cold "$build" "$kind"; done
+  [ "${COLD:-1}" = 0 ] || cold bare "$kind"
+  [ "${COLD:-1}" = 0 ] || for build in $BUILDS; do cold "$build" "$kind"; done
   for round in $(seq 1 "$rounds"); do
     echo "$kind round $round" >&2
     load_bare "$kind" "$round"
