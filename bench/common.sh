@@ -1,8 +1,11 @@
 # Shared by the bench scripts: start a published Tavolo on a fresh data folder and wait until it is healthy.
 # usage: start_tavolo <command...>; sets TAVOLO_PID, TAVOLO_URL, TAVOLO_DATA and TAVOLO_COLD_MS (exec -> first
 # healthy answer, polled every 5 ms with curl, so it is at most ~10 ms pessimistic); stop_tavolo to end it.
+# With PREPARED=<folder>, the data folder starts as a copy of it (an existing database and key ring).
 start_tavolo() {
   TAVOLO_DATA=$(mktemp -d)
+  [ -z "${PREPARED:-}" ] || cp -a "$PREPARED/." "$TAVOLO_DATA/"
+  rm -f "$TAVOLO_DATA/stdout.log"
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   TAVOLO_URL="http://127.0.0.1:$port"

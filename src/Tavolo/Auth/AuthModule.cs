@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Tavolo.Platform;
 using Tavolo.Users;
 
@@ -7,14 +8,29 @@ namespace Tavolo.Auth;
 /// <summary>The auth module: tokens, sessions, passwords, the "Bearer" scheme and its policies, the TOKEN authorizer event.</summary>
 public static class AuthModule
 {
-    /// <summary>Always on, since every module authenticates (routes only where <c>auth</c> is served).</summary>
+    /// <summary>Tokens, sessions, passwords and the "Bearer" scheme; always on, since every module authenticates.
+    /// After <c>AddStorage</c>: on a single process the sessions port is wrapped so revocations write through <see cref="LiveSessions"/>.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {
+        var store = services.LastOrDefault(d => d.ServiceType == typeof(ISessionStore))
+            ?? throw new InvalidOperationException("AddAuth needs the sessions port: call AddStorage first.");
+        services.Remove(store);
+        services.AddSingleton<ISessionStore>(sp =>
+        {
+            var inner = (ISessionStore)(store.ImplementationInstance ?? store.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, store.ImplementationType!));
+            return SingleProcess(sp) ? new RevocationWriteThrough(inner, sp.GetRequiredService<LiveSessions>()) : inner;
+        });
+        services.AddSingleton(sp => new ValidatedTokens(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => new LiveSessions());
+
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<Tokens>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<Authenticator>();
+        services.AddSingleton(sp => new Authenticator(sp.GetRequiredService<Tokens>(), sp.GetRequiredService<ValidatedTokens>(),
+            sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>(),
+            SingleProcess(sp) ? sp.GetRequiredService<LiveSessions>() : null));
         services.AddSingleton<SessionService>();
         services.AddSingleton<ILambdaEventHandler, TokenAuthorizerEvent>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
@@ -27,4 +43,8 @@ public static class AuthModule
     }
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app) => AuthEndpoints.Map(app);
+
+    /// <summary>Every revocation passes through this process (not Lambda, where many processes serve one table).</summary>
+    private static bool SingleProcess(IServiceProvider services) =>
+        !services.GetRequiredService<IOptions<TavoloOptions>>().Value.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase);
 }

@@ -20,6 +20,9 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
 
     public string Issuer => _auth.Issuer;
 
+    /// <summary>How far past its expiry a token is still accepted (clock differences between machines).</summary>
+    public TimeSpan ClockSkew => _validation.ClockSkew;
+
     // Built once: it is read on every authenticated request.
     private readonly TokenValidationParameters _validation = new()
     {

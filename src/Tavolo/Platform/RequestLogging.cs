@@ -5,7 +5,8 @@ namespace Tavolo.Platform;
 
 /// <summary>
 /// Gives every request an id (the caller's <c>X-Request-Id</c> when it is sane), echoes it, opens a log
-/// scope with the request id and trace id, and writes one access-log line per request.
+/// scope with the request id and trace id (and, once authenticated, the user id), and writes one access-log line per
+/// request. One scope object per request, its values formatted only when a line is written (docs/performance.md).
 /// </summary>
 public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
 {
@@ -19,7 +20,9 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         context.TraceIdentifier = requestId;
         context.Response.Headers[Header] = requestId;
 
-        using var _ = logger.BeginScope(new LogScope(("requestId", requestId), ("traceId", Activity.Current?.TraceId.ToString())));
+        var scope = new RequestScope(requestId, Activity.Current);
+        context.Features.Set(scope);
+        using var _ = logger.BeginScope(scope);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -35,25 +38,59 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         }
     }
 
-    /// <summary>After authentication: adds the user id to the log scope of everything the handler logs.</summary>
-    public static async Task AddUserScope(HttpContext context, RequestDelegate next)
+    /// <summary>After authentication: adds the user id to the request's log scope, for everything the handler logs.</summary>
+    public static Task AddUserScope(HttpContext context, RequestDelegate next)
     {
-        var userId = context.User.FindFirstValue("sub");
-        if (userId is null)
-        {
-            await next(context);
-            return;
-        }
-        var logger = context.RequestServices.GetRequiredService<ILogger<RequestLogging>>();
-        using var _ = logger.BeginScope(new LogScope(("userId", userId)));
-        await next(context);
+        if (context.Features.Get<RequestScope>() is { } scope)
+            scope.UserId = context.User.FindFirstValue("sub");
+        return next(context);
     }
 
-    private static bool IsSane(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+    private static bool IsSane(string id)
+    {
+        if (id.Length is 0 or > 128)
+            return false;
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
+                return false;
+        }
+        return true;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} {Status} in {ElapsedMs:0.0} ms (user {UserId})")]
     private static partial void LogRequest(ILogger logger, string method, string path, int status, double elapsedMs, string? userId);
+}
+
+/// <summary>
+/// The log scope of one request: requestId, traceId and (after authentication) userId. JSON console writes them as
+/// properties, text loggers as "name:value"; the trace id is formatted only when a line is written.
+/// </summary>
+internal sealed class RequestScope(string requestId, Activity? activity) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public string? UserId { get; set; }
+
+    public int Count => UserId is null ? 2 : 3;
+
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("requestId", requestId),
+        1 => new("traceId", activity?.TraceId.ToString()),
+        2 when UserId is not null => new("userId", UserId),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+            yield return this[i];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => UserId is null
+        ? $"requestId:{requestId}, traceId:{activity?.TraceId}"
+        : $"requestId:{requestId}, traceId:{activity?.TraceId}, userId:{UserId}";
 }
 
 /// <summary>A log scope of named values: JSON console writes them as properties, text loggers as "name:value".</summary>

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The table of issue 15, in one run, against a separate bare ASP.NET Core app (bench/Bare: CreateSlimBuilder, one
+# source-generated JSON route) as the baseline, JIT and Native AOT:
+#   req/s and p99 of GET /users/me, GET /orders/{id}, POST /orders under `wrk -t1 -c16`, as ratios to bare /hello;
+#   peak RSS (VmHWM) of each process after that load; cold start exec -> first 200 from /health, median of 7;
+#   in-process duration per request at concurrency 1 (from the access log), the input of the Lambda cost.
+# Every round measures the bare app and then each Tavolo build back to back, so ratios compare like with like on a
+# noisy shared machine; the summary gives the median ratio over the rounds and its spread (min-max).
+#
+# usage: bench/table.sh [rounds, default 3] [seconds per wrk run, default 8]
+#   BUILDS="before after"  Tavolo builds to compare (folders under bench/out/); default "current", published from
+#                          the working tree. Publish a named build with: bench/table.sh publish <name>
+#                          A build "name+variant" runs bench/out/<name> with the environment in $VARIANT_<variant>,
+#                          e.g. VARIANT_wks="DOTNET_gcServer=0" BUILDS="before before+wks" (to try runtime settings).
+#   KINDS="jit aot"        which builds to measure.
+#   ORDER_ITEMS            the JSON "items" of POST /orders (default: 2 × the dish load_tavolo adds to the menu).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+
+publish() { # <name>: Tavolo from the working tree into bench/out/<name>/{jit,aot}
+  dotnet publish src/Tavolo -c Release -o "bench/out/$1/jit" -v quiet -nologo > /dev/null
+  dotnet publish src/Tavolo -c Release -r linux-x64 -p:PublishAot=true -o "bench/out/$1/aot" -v quiet -nologo > /dev/null
+}
+if [ "${1:-}" = publish ]; then publish "${2:?name}"; exit 0; fi
+
+rounds=${1:-3}; seconds=${2:-8}; connections=16
+BUILDS=${BUILDS:-current}; KINDS=${KINDS:-jit aot}
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+[ "$BUILDS" != current ] || publish current
+[ -x bench/out/bare/aot/Bare ] || {
+  dotnet publish bench/Bare -c Release -o bench/out/bare/jit -v quiet -nologo > /dev/null
+  dotnet publish bench/Bare -c Release -r linux-x64 -p:PublishAot=true -o bench/out/bare/aot -v quiet -nologo > /dev/null
+}
+results=$(mktemp) # lines: <build> <kind> <round> <metric> <value>
+trap 'stop_tavolo 2>/dev/null || true' EXIT
+
+command_of() { # <build> <kind>
+  if [ "$1" = bare ]; then
+    [ "$2" = jit ] && echo "dotnet bench/out/bare/jit/Bare.dll" || echo "bench/out/bare/aot/Bare"
+    return
+  fi
+  local name=${1%%+*} env=""
+  if [ "$name" != "$1" ]; then local var="VARIANT_${1#*+}"; env="env ${!var}"; fi
+  [ "$2" = jit ] && echo "$env dotnet bench/out/$name/jit/Tavolo.dll" || echo "$env bench/out/$name/aot/Tavolo"
+}
+record() { echo "$*" >> "$results"; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$TAVOLO_PID/status"; }
+
+wrk_run() { # <label> <wrk args...>: records req/s and p99 (ms); fails on any non-2xx answer
+  local label=$1; shift
+  local out; out=$(wrk --latency -t1 -c"$connections" -d"${seconds}s" "$@")
+  if grep -q "Non-2xx" <<< "$out"; then echo "$out" >&2; exit 1; fi
+  record "$label rps $(awk '/Requests\/sec/ { print $2 }' <<< "$out")"
+  record "$label p99 $(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<< "$out")"
+}
+warm() { wrk -t1 -c"$connections" -d3s "$@" > /dev/null; }
+
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
+signup() { # <email> <accountType>: prints "id token"
+  local body="{\"email\":\"$1\",\"password\":\"a-long-enough-pass-7\",\"name\":\"Bench\",\"accountType\":\"$2\"}"
+  local id; id=$(curl -sf "$TAVOLO_URL/auth/register" -H 'content-type: application/json' -d "$body" | json id)
+  echo "$id $(curl -sf "$TAVOLO_URL/auth/login" -H 'content-type: application/json' -d "$body" | json accessToken)"
+}
+# The order lines name the menu item load_tavolo added (or set ORDER_ITEMS); post-order.lua sends whatever this gives.
+order_items() {
+  local items="[{\"menuItemId\":\"$DISH\",\"quantity\":2}]"
+  echo "${ORDER_ITEMS:-$items}"
+}
+
+# In-process duration of each request at concurrency 1 (as Lambda serves: one request per instance), from the
+# ElapsedMs of the access-log lines the run appended; records the mean.
+in_process_ms() { # <label> <wrk args...>
+  local label=$1; shift
+  local before; before=$(wc -l < "$TAVOLO_DATA/stdout.log")
+  wrk -t1 -c1 -d3s "$@" > /dev/null
+  sleep 0.3 # the console logger writes on its own thread
+  record "$label ms $(tail -n +"$((before + 1))" "$TAVOLO_DATA/stdout.log" | python3 -c '
+import sys, json
+v = []
+for line in sys.stdin:
+    try: s = json.loads(line).get("State", {})
+    except ValueError: continue
+    if "ElapsedMs" in s: v.append(float(s["ElapsedMs"]))
+print(f"{sum(v) / len(v):.3f}" if v else "nan")')"
+}
+
+load_bare() { # <kind> <round>
+  start_tavolo $(command_of bare "$1")
+  warm "$TAVOLO_URL/hello"
+  wrk_run "bare $1 $2 hello" "$TAVOLO_URL/hello"
+  record "bare $1 $2 rss $(peak_rss_mb)"
+  stop_tavolo
+}
+
+load_tavolo() { # <build> <kind> <round>
+  local tag="$1 $2 $3"
+  start_tavolo $(command_of "$1" "$2")
+  local restaurant owner_token token order_id
+  read -r restaurant owner_token < <(signup restaurant@example.com owner)
+  DISH=$(curl -sf "$TAVOLO_URL/restaurants/$restaurant/menu/items" -H "Authorization: Bearer $owner_token" \
+    -H 'content-type: application/json' -d '{"name":"Margherita","price":12.50,"category":"Pizza"}' |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+  read -r _ token < <(signup customer@example.com customer)
+  order_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
+  curl -sf "$TAVOLO_URL/orders" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"orderId\":\"$order_id\",\"restaurantId\":\"$restaurant\",\"items\":$(order_items)}" > /dev/null
+  export TOKEN=$token RESTAURANT=$restaurant ITEMS; ITEMS=$(order_items)
+  local auth=(-H "Authorization: Bearer $token")
+  warm "${auth[@]}" "$TAVOLO_URL/users/me"; wrk_run "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
+  warm "${auth[@]}" "$TAVOLO_URL/orders/$order_id"; wrk_run "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
+  warm -s bench/post-order.lua "$TAVOLO_URL"; wrk_run "$tag post" -s bench/post-order.lua "$TAVOLO_URL"
+  record "$tag rss $(peak_rss_mb)"
+  in_process_ms "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
+  in_process_ms "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
+  in_process_ms "$tag post" -s bench/post-order.lua "$TAVOLO_URL"
+  stop_tavolo
+}
+
+cold() { # <build> <kind>: 7 cold starts; Tavolo on a prepared data folder (schema and key ring exist, as on every start but the first)
+  local prepared=""
+  if [ "$1" != bare ]; then
+    start_tavolo $(command_of "$1" "$2"); prepared=$TAVOLO_DATA; TAVOLO_DATA=$(mktemp -d); stop_tavolo
+  fi
+  for _ in 1 2 3 4 5 6 7; do
+    PREPARED=$prepared start_tavolo $(command_of "$1" "$2")
+    record "$1 $2 0 cold $TAVOLO_COLD_MS"
+    stop_tavolo
+  done
+  [ -z "$prepared" ] || rm -rf "$prepared"
+}
+
+echo "$(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rounds=$rounds, wrk -t1 -c$connections -d${seconds}s; builds: $BUILDS" >&2
+for kind in $KINDS; do
+  [ "${COLD:-1}" = 0 ] || cold bare "$kind"
+  [ "${COLD:-1}" = 0 ] || for build in $BUILDS; do cold "$build" "$kind"; done
+  for round in $(seq 1 "$rounds"); do
+    echo "$kind round $round" >&2
+    load_bare "$kind" "$round"
+    for build in $BUILDS; do load_tavolo "$build" "$kind" "$round"; done
+  done
+done
+
+python3 bench/table.py "$results" "$BUILDS" "$KINDS"
+cp "$results" "bench/out/table-$(date -u +%Y%m%dT%H%M%S).tsv"
