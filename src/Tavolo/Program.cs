@@ -29,6 +29,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTavoloProblems();
 builder.Services.AddSingleton<ServerSecret>();
 builder.Services.AddSingleton<Cursors>();
+builder.Services.AddTavoloClientAddress(options);
 builder.Services.AddTavoloRateLimits(options);
 builder.Services.AddTavoloOpenApi();
 builder.Services.AddHealthChecks();
@@ -48,6 +49,7 @@ await app.Services.PrepareStorageAsync();
 app.Services.GetRequiredService<SigningKeys>(); // load or create the key ring now: fail fast, and not on the first request
 await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationToken.None);
 
+app.UseTavoloClientAddress(options);
 app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

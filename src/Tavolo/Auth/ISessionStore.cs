@@ -7,8 +7,11 @@ public sealed record Session(
     public bool IsLive(DateTime now) => RevokedAt is null && ExpiresAt > now;
 }
 
-/// <summary>What a refresh token hash points at.</summary>
-public sealed record RefreshTokenRecord(string SessionId, bool Spent);
+/// <summary>What a refresh token hash points at; <c>SpentAt</c> is when it was rotated away (null while live).</summary>
+public sealed record RefreshTokenRecord(string SessionId, DateTime? SpentAt)
+{
+    public bool Spent => SpentAt is not null;
+}
 
 /// <summary>The sessions port. Refresh tokens are handed in and looked up only as hashes.</summary>
 public interface ISessionStore

@@ -29,7 +29,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         {
             if (logger.IsEnabled(LogLevel.Information))
             {
-                LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode,
+                LogRequest(logger, context.Request.Method, LoggedPath(context), context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.User.FindFirstValue("sub"));
             }
         }
@@ -48,6 +48,13 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         using var _ = logger.BeginScope(new LogScope(("userId", userId)));
         await next(context);
     }
+
+    /// <summary>The path, or its route template when a route value is a secret (<c>/guest/{guestToken}</c>).</summary>
+    private static string LoggedPath(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern }
+        && pattern.Parameters.Any(p => p.Name.EndsWith("token", StringComparison.OrdinalIgnoreCase))
+            ? pattern.RawText ?? ""
+            : context.Request.Path.Value ?? "";
 
     private static bool IsSane(string id) =>
         id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');

@@ -25,6 +25,8 @@ public sealed class TavoloOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public HttpOptions Http { get; set; } = new();
+
     public Waitlists.Notifications.NotificationOptions Notifications { get; set; } = new();
 
     public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();

@@ -204,8 +204,8 @@ public static class WaitlistEndpoints
         WaitlistView.From(waitlist, (await store.CountActiveAsync([waitlist.Id], cancellationToken)).GetValueOrDefault(waitlist.Id));
 
     private static ValidationProblem? InsecureWebhook(string? url, IOptions<TavoloOptions> options) =>
-        url is not null && !options.Value.Notifications.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? Problems.Validation("webhookUrl", "Must be an https URL.")
+        url is not null && WebhookTargets.Refusal(url, options.Value.Notifications) is { } refusal
+            ? Problems.Validation("webhookUrl", refusal)
             : null;
 
     private static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

@@ -9,7 +9,8 @@ public static class WaitlistsModule
     public static IServiceCollection AddWaitlists(this IServiceCollection services, TavoloOptions options)
     {
         services.AddSingleton<EmailChannel>();
-        services.AddHttpClient<WebhookChannel>();
+        services.AddSingleton<WebhookResolver>();
+        services.AddHttpClient<WebhookChannel>().ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler);
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
         // On Lambda the schedule and the SQS event source drive them through /events; a frozen function runs no loops.

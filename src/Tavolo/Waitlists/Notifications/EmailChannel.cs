@@ -23,12 +23,13 @@ public sealed class EmailChannel(IOptions<TavoloOptions> options)
             Subject = $"Your table at {delivery.Waitlist.Name} is ready",
             Body = new TextPart("plain")
             {
-                Text = $"Hello {delivery.Waitee.Name},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
+                Text = $"Hello {AsText(delivery.Waitee.Name)},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
                     + "Please come to the host stand.\n\n— Tavolo",
             },
         };
         message.From.Add(MailboxAddress.Parse(_smtp.From));
-        message.To.Add(new MailboxAddress(delivery.Waitee.Name, delivery.Notification.To));
+        // The waitee's name is anyone's input (self check-in): never a header, so no display name.
+        message.To.Add(new MailboxAddress(string.Empty, delivery.Notification.To));
 
         using var client = new SmtpClient { Timeout = 15_000 };
         var security = _smtp.Security.ToLowerInvariant() switch
@@ -44,4 +45,7 @@ public sealed class EmailChannel(IOptions<TavoloOptions> options)
         await client.SendAsync(message, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
+
+    /// <summary>A name as one line of plain text: control characters (line breaks included) become spaces.</summary>
+    private static string AsText(string name) => string.Concat(name.Select(c => char.IsControl(c) ? ' ' : c));
 }
