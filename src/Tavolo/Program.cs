@@ -23,6 +23,8 @@ builder.Logging.ClearProviders().AddJsonConsole(json =>
     json.UseUtcTimestamp = true;
     json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 });
+// Hosting's own request scope carries the raw path (RequestPath: /guest/<token>) into every line: off (docs/security.md).
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 // Cross-cutting: problem details, validation, time, ids, cursors, rate limits, OpenAPI, health.
 builder.Services.AddSingleton(TimeProvider.System);

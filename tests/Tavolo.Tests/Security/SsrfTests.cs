@@ -124,8 +124,8 @@ public sealed class PrivateTargetsTests(PrivateTargetsApp app) : IClassFixture<P
         using var receiver = new WebhookReceiver();
         app.Resolver.Answers["hooks.local-dev.example"] = [IPAddress.Loopback];
         var notification = await app.NotifyThroughAsync($"http://hooks.local-dev.example:{receiver.Port}/hook");
-        Assert.Equal("SENT", (string)notification["status"]!);
-        Assert.Single(receiver.Calls);
+        // HttpListener answers 400 itself to a Host it does not serve: that answer proves the socket reached 127.0.0.1.
+        Assert.Equal("webhook answered 400", (string?)notification["lastError"]);
     }
 
     [Fact]
