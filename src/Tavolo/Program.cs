@@ -6,6 +6,16 @@ using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
 
+// `tavolo backup <file>`: a consistent copy of the SQLite database while another Tavolo process serves it (docs/operations.md).
+if (args is ["backup"])
+{
+    await Console.Error.WriteLineAsync("usage: Tavolo backup <file>   (the database is Tavolo__Sqlite__Path, as when serving)");
+    return 2;
+}
+string? backupTo = args is ["backup", var file, ..] ? file : null;
+if (backupTo is not null)
+    args = args[2..];
+
 // Content root = the build output, so appsettings.json is found wherever the process is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
@@ -13,16 +23,19 @@ builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(Tavol
 if (options.UnknownModules().ToList() is [_, ..] unknown)
     throw new InvalidOperationException($"Tavolo__Modules names unknown modules: {string.Join(", ", unknown)}. Known: {string.Join(", ", TavoloOptions.KnownModules)}.");
 
-// Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies; JSON log lines.
+if (backupTo is not null)
+    return await Tavolo.Storage.Sqlite.SqliteBackup.RunAsync(options.Sqlite.Path, backupTo, Console.Out, Console.Error);
+
+// Hosting: Kestrel on :5080 unless ASPNETCORE_URLS or --urls say otherwise; 64 KiB bodies.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://localhost:5080");
-builder.Logging.ClearProviders().AddJsonConsole(json =>
-{
-    json.IncludeScopes = true;
-    json.UseUtcTimestamp = true;
-    json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-});
+
+// Logs: plain lines for a person (Development: `dotnet run`), JSON lines for CloudWatch and log pipelines (Production,
+// Lambda); Tavolo__Logging__Format=plain|json overrides. EMF metric lines only where CloudWatch turns them into metrics.
+var onLambda = options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase) || Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null;
+builder.Logging.AddTavoloConsole(builder.Configuration["Tavolo:Logging:Format"] ?? (builder.Environment.IsDevelopment() && !onLambda ? "plain" : "json"));
+builder.Services.AddEmfMetrics(bool.TryParse(builder.Configuration["Tavolo:Metrics:Emf"], out var emf) ? emf : onLambda);
 // Hosting's own request scope carries the raw path (RequestPath: /guest/<token>) into every line: off (docs/security.md).
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
@@ -74,6 +87,7 @@ if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The app's entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

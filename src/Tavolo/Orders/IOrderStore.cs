@@ -26,6 +26,13 @@ public interface IOrderStore
     /// <summary>Adds an order; false when its id is taken.</summary>
     Task<bool> CreateAsync(Order order, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds an order once (see <see cref="OrderPlacement"/>), keeping the fingerprint of the request that made it; when
+    /// given, <paramref name="write"/> (the idempotency claim and its response) in the same unit of work where the store
+    /// has one. When the id is taken: the order that holds it and its request's fingerprint, and nothing written.
+    /// </summary>
+    Task<OrderInsert> InsertOnceAsync(Order order, string requestFingerprint, Idempotency.IdempotentWrite? write, CancellationToken cancellationToken);
+
     Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken);
 
     /// <summary>Newest first (creation time, then id, both descending), after <paramref name="before"/>.</summary>

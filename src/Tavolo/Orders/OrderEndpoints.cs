@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
 using Tavolo.Users;
@@ -16,8 +17,8 @@ public static class OrderEndpoints
 
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new EmfMetrics(sp.GetRequiredService<TimeProvider>()));
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrdersJson.Default));
+        services.AddSingleton<OrderPlacement>();
         return services;
     }
 
@@ -36,8 +37,8 @@ public static class OrderEndpoints
     }
 
     private static async Task<Results<Created<OrderView>, ValidationProblem, ProblemHttpResult>> Create(
-        OrderRequest request, ClaimsPrincipal caller, IOrderStore orders, IUserStore users, IPromoCodeStore promos, EmfMetrics metrics,
-        TimeProvider clock, CancellationToken cancellationToken)
+        OrderRequest request, ClaimsPrincipal caller, OrderPlacement placement, IUserStore users, IPromoCodeStore promos, EmfMetrics metrics,
+        TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var orderId = request.OrderId!.ToLowerInvariant();
@@ -53,21 +54,29 @@ public static class OrderEndpoints
         var order = new Order(orderId, caller.Id(), request.RestaurantId!, OrderStatus.Placed, items, subtotal, code,
             redemption?.DiscountPercentage, discount, total, now, now, Version: 1);
 
-        var created = false;
+        var placed = (Result: OrderPlacement.Result.OtherCustomers, Order: order);
         try
         {
-            created = await orders.CreateAsync(order, cancellationToken);
+            placed = await placement.PlaceAsync(order, request, http.Features.Get<IdempotencyScope>(), cancellationToken);
         }
         finally
         {
             // A failed order never keeps a redemption; one this call did not take (the id's existing order holds it) stays.
-            if (!created && redemption is { Counted: true })
+            if (placed.Result != OrderPlacement.Result.Created && redemption is { Counted: true })
                 await promos.ReleaseAsync(code!, orderId, CancellationToken.None);
         }
-        if (!created)
-            return Problems.Conflict("An order with this orderId already exists.");
+        switch (placed.Result)
+        {
+            case OrderPlacement.Result.OtherCustomers:
+                return Problems.Conflict("An order with this orderId already exists.");
+            case OrderPlacement.Result.DifferentRequest:
+                return TypedResults.Problem("This orderId was used with a different request.", statusCode: StatusCodes.Status422UnprocessableEntity);
+            case OrderPlacement.Result.SameRequest:
+                http.Response.Headers[IdempotencyScope.ReplayedHeader] = "true"; // the first attempt's order (it may have died before answering)
+                return TypedResults.Created(OrderPlacement.Location(placed.Order), OrderView.From(placed.Order));
+        }
         metrics.Write("orders", ("SuccessfulOrder", "Count", 1m), ("OrderTotal", "None", total));
-        return TypedResults.Created($"/orders/{orderId}", OrderView.From(order));
+        return TypedResults.Created(OrderPlacement.Location(order), OrderView.From(order));
     }
 
     private static async Task<Results<Ok<Page<OrderView>>, ValidationProblem, ProblemHttpResult>> List(

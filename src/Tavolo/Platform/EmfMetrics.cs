@@ -5,16 +5,17 @@ namespace Tavolo.Platform;
 
 /// <summary>
 /// CloudWatch Embedded Metric Format: one JSON line per event on stdout. On Lambda, CloudWatch Logs turns these lines
-/// into metrics with no agent and no API call; locally they are plain log lines.
+/// into metrics with no agent and no API call. Elsewhere they would only be noise in the log, so they are off there
+/// (<c>Tavolo__Metrics__Emf=true</c> turns them on): a null <paramref name="output"/> writes nothing.
 /// </summary>
-public sealed class EmfMetrics(TimeProvider clock, TextWriter output)
+public sealed class EmfMetrics(TimeProvider clock, TextWriter? output)
 {
     public const string Namespace = "Tavolo";
 
-    public EmfMetrics(TimeProvider clock) : this(clock, Console.Out) { }
-
     public void Write(string service, params (string Name, string Unit, decimal Value)[] metrics)
     {
+        if (output is null)
+            return;
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -48,4 +49,11 @@ public sealed class EmfMetrics(TimeProvider clock, TextWriter output)
         }
         output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
+}
+
+public static class EmfMetricsSetup
+{
+    /// <summary>EMF lines on stdout when <paramref name="enabled"/> (on Lambda by default), else none.</summary>
+    public static IServiceCollection AddEmfMetrics(this IServiceCollection services, bool enabled) =>
+        services.AddSingleton(sp => new EmfMetrics(sp.GetRequiredService<TimeProvider>(), enabled ? Console.Out : null));
 }

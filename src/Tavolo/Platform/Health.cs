@@ -9,7 +9,10 @@ namespace Tavolo.Platform;
 
 public sealed record HealthResponse(string Status, string Version, string Storage, string Queue);
 
-/// <summary><c>GET /health</c>: 200 when every backend answers (each adapter registers a health check), else 503.</summary>
+/// <summary>
+/// <c>GET /health</c> (readiness): 200 when every backend answers (each adapter registers a health check), else 503 — for
+/// routing traffic. <c>GET /health/live</c> (liveness): 200 while the process serves requests — for restarting it.
+/// </summary>
 public static class Health
 {
     private static readonly string Version =
@@ -17,9 +20,14 @@ public static class Health
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", Check).WithTags("Operations").WithSummary("Liveness and backend reachability.").AllowAnonymous();
+        app.MapGet("/health", Check).WithTags("Operations").WithSummary("Readiness: every backend this process uses answers.").AllowAnonymous();
+        app.MapGet("/health/live", Live).WithTags("Operations").WithSummary("Liveness: the process serves requests (no backend calls).").AllowAnonymous();
         return app;
     }
+
+    /// <summary>For restarts (a container's health check): never calls a backend, so an outage elsewhere does not restart this process.</summary>
+    private static Ok<HealthResponse> Live(IOptions<TavoloOptions> options) =>
+        TypedResults.Ok(new HealthResponse("ok", Version, options.Value.Storage, options.Value.Queue));
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> Check(
         HealthCheckService checks, IOptions<TavoloOptions> options, CancellationToken cancellationToken)

@@ -45,6 +45,7 @@ public static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer(OpenApiConventions.ApplyAsync); // last: operationIds, security, 4xx, tags, servers
         });
 
     /// <summary><c>/docs</c>: the interactive reference (Scalar) over the same document.</summary>

@@ -31,7 +31,7 @@ public sealed class TavoloOptions
 
     public Waitlists.Notifications.SmtpOptions Smtp { get; set; } = new();
 
-    public IdempotencyOptions Idempotency { get; set; } = new();
+    public Tavolo.Idempotency.IdempotencyOptions Idempotency { get; set; } = new();
 
     public PromoCodeOptions PromoCodes { get; set; } = new();
 

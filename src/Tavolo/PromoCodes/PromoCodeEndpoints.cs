@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using Tavolo.Users;
 

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.SQS;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
@@ -30,6 +31,7 @@ public static class StorageSetup
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
+                services.AddExceptionHandler<SqliteUnavailableHandler>(); // disk full, read-only, locked: 503
                 services.AddSingleton<SqliteSweeper>();
                 services.AddHostedService<SqliteSweeperService>();
                 break;

@@ -1,6 +1,7 @@
 using Amazon.SQS;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using Tavolo.Storage.Aws;
 using Tavolo.Waitlists.Notifications;

@@ -1,4 +1,4 @@
-using Tavolo.Platform;
+using Tavolo.Idempotency;
 
 namespace Tavolo.Tests.Contracts;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Tavolo.Auth;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
 

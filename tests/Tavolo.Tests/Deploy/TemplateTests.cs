@@ -54,16 +54,25 @@ public sealed class TemplateTests
     /// <summary>The routes the app maps when it serves only <paramref name="module"/>, as one Lambda function would.</summary>
     private static List<Route> RoutesOf(string module)
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var folder = Directory.CreateTempSubdirectory("tavolo-routes-").FullName;
+        try
         {
-            b.UseSetting("Tavolo:Modules", module);
-            b.UseSetting("Tavolo:Hosting", "lambda");
-            b.UseSetting("Tavolo:Sqlite:Path", Path.Combine(Directory.CreateTempSubdirectory("tavolo-routes-").FullName, "t.db"));
-        });
-        return factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).SelectMany(method => Paths(e.RoutePattern.RawText!).Select(path => new Route(
-                method, path, e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null))))
-            .Distinct().ToList();
+            using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseSetting("Tavolo:Modules", module);
+                b.UseSetting("Tavolo:Hosting", "lambda");
+                b.UseSetting("Tavolo:Sqlite:Path", Path.Combine(folder, "t.db"));
+            });
+            return factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+                .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).SelectMany(method => Paths(e.RoutePattern.RawText!).Select(path => new Route(
+                    method, path, e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null))))
+                .Distinct().ToList();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true); // tests leave nothing behind in the temp folder
+        }
     }
 
     /// <summary>The paths a pattern answers: with and without a trailing optional parameter (<c>/docs/{name?}</c>).</summary>

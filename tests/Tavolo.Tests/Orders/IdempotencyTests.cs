@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 
 namespace Tavolo.Tests.Orders;
@@ -66,18 +67,51 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     }
 
     [Fact]
-    public async Task After_24_hours_the_record_is_gone_and_the_request_runs_afresh()
+    public async Task After_24_hours_the_record_is_gone_and_the_order_itself_answers_the_same_request()
     {
         var restaurant = await app.NewUserAsync("owner");
         var customer = await app.NewUserAsync();
         using var client = customer.Client();
         var basket = Orders.Basket(restaurant.Id);
-        await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
+        var placed = await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
         app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
         using var later = await customer.SignInAgainAsync();
         var late = await later.PostAsJsonAsync("/orders", basket);
-        await late.AssertProblemAsync(HttpStatusCode.Conflict); // no replay: the order itself says the id is taken
-        Assert.False(late.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(placed.ToJsonString(), (await late.ReadJsonAsync(HttpStatusCode.Created)).ToJsonString()); // the same order, not a second
+        Assert.Equal("true", late.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Single(await later.ListAllAsync("/orders"));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_first_attempt_died_with_its_order_stored_gets_that_order()
+    {
+        var restaurant = await app.NewUserAsync("owner");
+        var customer = await app.NewUserAsync();
+        using var client = customer.Client();
+        var orderId = Guid.NewGuid().ToString();
+        var basket = Orders.Basket(restaurant.Id, orderId);
+        var placed = await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
+        // Later an attempt claimed the key and died before answering (the process was killed): its record stays in flight.
+        app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var store = app.Services.GetRequiredService<IIdempotencyStore>();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        Assert.Null(await store.TryClaimAsync(
+            new IdempotencyRecord($"{customer.Id}|/orders|{orderId}", "died", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
+        using var later = await customer.SignInAgainAsync();
+        await (await later.PostAsJsonAsync("/orders", basket)).AssertProblemAsync(HttpStatusCode.Conflict); // still in flight: retry shortly
+
+        app.Clock.Advance(TimeSpan.FromSeconds(61)); // the dead attempt's lease has lapsed: the retry runs, and meets its order
+        var retry = await later.PostAsJsonAsync("/orders", basket);
+        Assert.Equal(placed.ToJsonString(), (await retry.ReadJsonAsync(HttpStatusCode.Created)).ToJsonString());
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+        var replay = await later.PostAsJsonAsync("/orders", basket); // and from now on the record replays it
+        Assert.Equal(placed.ToJsonString(), (await replay.ReadJsonAsync(HttpStatusCode.Created)).ToJsonString());
+        Assert.Single(await later.ListAllAsync("/orders"));
+
+        var changed = Orders.Basket(restaurant.Id, orderId, items: [new { name = "Other", quantity = 1, unitPrice = 1m }]);
+        app.Clock.Advance(TimeSpan.FromHours(25)); // no record left: the order itself refuses a different request for its id
+        using var latest = await customer.SignInAgainAsync();
+        await (await latest.PostAsJsonAsync("/orders", changed)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]

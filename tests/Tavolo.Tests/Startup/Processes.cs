@@ -74,6 +74,44 @@ public sealed class TavoloProcess : IAsyncDisposable
         throw new TimeoutException($"No healthy answer within {timeout}:\n{Output}");
     }
 
+    /// <summary>The app as built beside this test run (no build check, unlike <c>dotnet run</c>), on <paramref name="environment"/>.</summary>
+    public static TavoloProcess StartBuilt(IDictionary<string, string> environment, params string[] arguments) =>
+        Start("dotnet", [AppDll, .. arguments], environment);
+
+    /// <summary>src/Tavolo's build output of the configuration these tests were built in.</summary>
+    public static string AppDll { get; } = Path.Combine(Repository.Root, "src", "Tavolo", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Tavolo.dll");
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>For a command that ends by itself (<c>backup</c>): its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: the process ends at once, mid-write, as in a power cut of the process (not of the machine).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM (what a container runtime or Lambda sends before stopping): returns how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return clock.Elapsed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Tavolo.Idempotency;
 using Tavolo.Platform;
 using static Tavolo.Storage.Aws.Dynamo;
 

@@ -12,7 +12,7 @@ namespace Tavolo.Storage.Aws;
 /// when read backwards): <c>byUser</c>, <c>byRestaurant</c>, and <c>byAll</c> (a constant partition, for the admin's
 /// unfiltered list). Status filters are filter expressions. Every change is a single-item conditional write.
 /// </summary>
-public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables) : IOrderStore
+public sealed partial class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables) : IOrderStore
 {
     public static DynamoTable Table(string prefix) => new(prefix + "orders", "orderId", null,
         ("byUser", "userId", "createdKey"), ("byRestaurant", "restaurantId", "createdKey"), ("byAll", "all", "createdKey"));

@@ -182,5 +182,9 @@ public static class SqliteMigrations
             CREATE INDEX sessions_by_expiry ON sessions (expires_at);
             CREATE INDEX queue_dead_letters_by_age ON queue_dead_letters (created_at);
             """),
+        (4, """
+            -- The fingerprint of the request that placed the order: a retry of the same request gets this order back.
+            ALTER TABLE orders ADD COLUMN request_fingerprint TEXT;
+            """),
     ];
 }

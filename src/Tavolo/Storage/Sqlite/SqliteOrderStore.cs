@@ -5,7 +5,7 @@ using Tavolo.Orders;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
+public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderStore
 {
     private const string Columns =
         "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version";

@@ -1,4 +1,4 @@
-namespace Tavolo.Platform;
+namespace Tavolo.Idempotency;
 
 /// <summary>
 /// One idempotency key: the request's fingerprint, who holds it (<c>LeaseToken</c>, until <c>LeaseUntil</c>) while the

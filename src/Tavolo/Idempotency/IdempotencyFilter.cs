@@ -1,11 +1,12 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Tavolo.Auth;
+using Tavolo.Platform;
 
-namespace Tavolo.Platform;
+namespace Tavolo.Idempotency;
 
 public sealed class IdempotencyOptions
 {
@@ -21,27 +22,25 @@ public sealed class IdempotencyOptions
 /// or a field of the body) is scoped to the caller and the path; the first request claims it, a repeat with the same body
 /// gets the stored response with <c>Idempotent-Replayed: true</c>, a different body <c>422</c>, and a repeat while the first
 /// is still running <c>409</c>. Only successful (2xx) responses are kept; after a failure the key is free again.
+/// A handler whose store can write its effect and the response in one unit of work finds the claim in
+/// <see cref="IdempotencyScope"/> and stores the response itself (<see cref="IdempotencyScope.ResponseStored"/>).
 /// </summary>
-public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) : IEndpointFilter where TBody : class
+public sealed class IdempotencyFilter<TBody>(
+    IIdempotencyStore store, IdempotencyOptions options, TimeProvider clock, JsonSerializerOptions json, Func<TBody, string?>? keyFromBody)
+    : IEndpointFilter where TBody : class
 {
-    public const string KeyHeader = "Idempotency-Key";
-    public const string ReplayedHeader = "Idempotent-Replayed";
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var body = context.Arguments.OfType<TBody>().FirstOrDefault();
-        var header = http.Request.Headers[KeyHeader].ToString();
+        var header = http.Request.Headers[IdempotencyScope.KeyHeader].ToString();
         if (header.Length > 0 && (header.Length > 255 || header.Any(c => c is < '!' or > '~')))
-            return Problems.Validation(KeyHeader, "Must be 1 to 255 visible ASCII characters.");
+            return Problems.Validation(IdempotencyScope.KeyHeader, "Must be 1 to 255 visible ASCII characters.");
         var clientKey = header.Length > 0 ? header : body is null ? null : keyFromBody?.Invoke(body);
         if (clientKey is null || body is null)
             return await next(context);
 
-        var services = http.RequestServices;
-        var store = services.GetRequiredService<IIdempotencyStore>();
-        var options = services.GetRequiredService<IOptions<TavoloOptions>>().Value.Idempotency;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
         var claim = new IdempotencyRecord(
             Key(http.User, http.Request.Path, clientKey), Fingerprint(http, body), Ids.New(),
             now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
@@ -50,7 +49,7 @@ public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) 
         {
             if (existing.Response is null)
             {
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((existing.LeaseUntil - now).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((existing.LeaseUntil - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return Problems.Conflict("A request with this idempotency key is still in progress; retry shortly.");
             }
             return existing.Fingerprint == claim.Fingerprint
@@ -58,6 +57,8 @@ public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) 
                 : TypedResults.Problem("This idempotency key was used with a different request.", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
+        var scope = new IdempotencyScope(claim);
+        http.Features.Set(scope);
         object? result;
         try
         {
@@ -88,7 +89,11 @@ public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) 
             response.Body = original;
         }
         var bytes = buffer.ToArray();
-        if (response.StatusCode is >= 200 and < 300)
+        if (scope.ResponseStored)
+        {
+            // Written with the effect already, in the same unit of work.
+        }
+        else if (response.StatusCode is >= 200 and < 300)
         {
             var stored = new StoredResponse(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, bytes);
             await store.CompleteAsync(claim.Key, claim.LeaseToken, stored, CancellationToken.None);
@@ -106,9 +111,8 @@ public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) 
         $"{(caller.Identity?.IsAuthenticated == true ? caller.Id() : "-")}|{path}|{clientKey}";
 
     /// <summary>SHA-256 of the body as bound (so formatting and field order do not matter) and the route values.</summary>
-    private static string Fingerprint(HttpContext http, TBody body)
+    private string Fingerprint(HttpContext http, TBody body)
     {
-        var json = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, json.GetTypeInfo(typeof(TBody)));
         var method = Encoding.UTF8.GetBytes(http.Request.Method + " " + http.Request.Path + "\n");
         return Convert.ToHexStringLower(SHA256.HashData([.. method, .. bytes]));
@@ -123,7 +127,7 @@ public sealed class IdempotencyFilter<TBody>(Func<TBody, string?>? keyFromBody) 
             response.ContentType = stored.ContentType;
             if (stored.Location is not null)
                 response.Headers.Location = stored.Location;
-            response.Headers[ReplayedHeader] = "true";
+            response.Headers[IdempotencyScope.ReplayedHeader] = "true";
             response.ContentLength = stored.Body.Length;
             await response.Body.WriteAsync(stored.Body, httpContext.RequestAborted);
         }
@@ -135,7 +139,18 @@ public static class IdempotencyExtensions
     /// <summary>Opts a route into <see cref="IdempotencyFilter{TBody}"/>, keyed by the header or, when given, a body field.</summary>
     public static RouteHandlerBuilder WithIdempotency<TBody>(this RouteHandlerBuilder builder, Func<TBody, string?>? keyFromBody = null)
         where TBody : class =>
-        builder.AddEndpointFilter(new IdempotencyFilter<TBody>(keyFromBody))
+        builder.AddEndpointFilterFactory((factory, next) =>
+            {
+                // Built once per route, its dependencies from the container: nothing is looked up per request.
+                var services = factory.ApplicationServices;
+                var filter = new IdempotencyFilter<TBody>(
+                    services.GetRequiredService<IIdempotencyStore>(),
+                    services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TavoloOptions>>().Value.Idempotency,
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions,
+                    keyFromBody);
+                return invocation => filter.InvokeAsync(invocation, next);
+            })
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 }

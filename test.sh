@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's test command. Installs only what the tests need and is missing (Debian/Ubuntu, as root), then runs
+# `dotnet test Tavolo.slnx` with any arguments given. Ends with one plain line: `tests: N passed, N failed`.
+#   clang, zlib1g-dev   Native AOT publish (StartupTests)
+#   nodejs (+ npm)      the DynamoDB and SQS emulators, pinned in tests/emulators/package-lock.json
+#   postgresql          a throwaway PostgreSQL cluster for the promo-code adapter
+#   chromium            the browser tests (Playwright drives Debian's Chromium)
+set -euo pipefail
+cd "$(dirname "$0")"
+export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK is missing: https://dot.net/download" >&2; exit 2; }
+
+missing=()
+command -v clang >/dev/null || missing+=(clang)
+{ dpkg -s zlib1g-dev >/dev/null 2>&1 || [ -e /usr/include/zlib.h ]; } || missing+=(zlib1g-dev)
+command -v node >/dev/null || missing+=(nodejs)
+# Only when npm is absent: a Node.js that brings its own npm conflicts with Debian's npm package.
+command -v npm >/dev/null || missing+=(npm)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
+{ [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; } || missing+=(chromium)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "test.sh: missing ${missing[*]}; cannot install them here (needs root on Debian/Ubuntu)." >&2
+    echo "Install them, then run ./test.sh again:  sudo apt-get install ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "test.sh: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The emulators at the versions pinned in tests/emulators/package-lock.json (once per clone).
+[ -d tests/emulators/node_modules ] || npm ci --no-audit --no-fund --prefix tests/emulators
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+tmp=${TMPDIR:-/tmp}
+before=$(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true)
+set +e
+dotnet test Tavolo.slnx "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Tests clean up after themselves; name any temp folder a run left behind (another run at the same time may own it).
+left=$(comm -13 <(echo "$before") <(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true) | grep . || true)
+[ -z "$left" ] || echo "test.sh: left in $tmp by this run (or one beside it): $(echo $left)"
+
+# One plain closing line with the counts, for whoever reads the end of the log.
+count() { grep -oE "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
+echo "tests: $(count Passed) passed, $(count Failed) failed"
+exit "$status"
