@@ -38,12 +38,15 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 var onLambda = options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase) || Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null;
 builder.Logging.AddTavoloConsole(builder.Configuration["Tavolo:Logging:Format"] ?? (builder.Environment.IsDevelopment() && !onLambda ? "plain" : "json"));
 builder.Services.AddEmfMetrics(bool.TryParse(builder.Configuration["Tavolo:Metrics:Emf"], out var emf) ? emf : onLambda);
+// Hosting's own request scope carries the raw path (RequestPath: /guest/<token>) into every line: off (docs/security.md).
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 // Cross-cutting: problem details, validation, time, ids, cursors, rate limits, OpenAPI, health.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTavoloProblems();
 builder.Services.AddSingleton<ServerSecret>();
 builder.Services.AddSingleton<Cursors>();
+builder.Services.AddTavoloClientAddress(options);
 builder.Services.AddTavoloRateLimits(options);
 builder.Services.AddTavoloOpenApi();
 builder.Services.AddHealthChecks();
@@ -65,6 +68,7 @@ await app.Services.PrepareStorageAsync();
 app.Services.GetRequiredService<SigningKeys>(); // load or create the key ring now: fail fast, and not on the first request
 await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationToken.None);
 
+app.UseTavoloClientAddress(options);
 app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -32,7 +32,7 @@ public static class Jwt
         var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
             + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         var signature = sign(Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url.EncodeToString(signature);
+        return Tavolo.Auth.EcdsaSignatures.Canonicalize(signingInput + "." + Base64Url.EncodeToString(signature)); // Tavolo accepts low-S only
     }
 }
 

@@ -40,7 +40,7 @@ public static class AuthEndpoints
     private static async Task<Results<Ok<TokensResponse>, ProblemHttpResult>> Login(
         LoginRequest request, SessionService sessions, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString();
+        var address = ClientAddress.Of(context);
         if (throttle.RetryAfter(request.Email!, address) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -52,7 +52,7 @@ public static class AuthEndpoints
             throttle.RecordFailure(request.Email!, address);
             return Problems.Unauthorized("The email or password is wrong.");
         }
-        throttle.RecordSuccess(request.Email!);
+        throttle.RecordSuccess(request.Email!, address);
         return TypedResults.Ok(tokens);
     }
 

@@ -5,9 +5,11 @@ using Tavolo.Platform;
 namespace Tavolo.Auth;
 
 /// <summary>
-/// Slows password guessing: after too many failed logins for one account, or from one client address, within
-/// the lockout window, further attempts are refused with 429 and Retry-After until the window ends — before
-/// any password is hashed, so a flood also costs the server nothing. A success clears the account's count.
+/// Slows password guessing: after too many failed logins for one account from one client address, or from one
+/// client address over all accounts, within the lockout window, further attempts from that address are refused
+/// with 429 and Retry-After until the window ends — before any password is hashed, so a flood also costs the
+/// server nothing. The count is never account-wide: failures from an attacker's address must not lock the
+/// account's owner out from its own. A success clears that account's count at that address.
 /// Counts live in this process's memory (one Lambda instance keeps its own); see docs/security.md.
 /// </summary>
 public sealed class LoginThrottle(IOptions<TavoloOptions> options, TimeProvider clock)
@@ -17,24 +19,23 @@ public sealed class LoginThrottle(IOptions<TavoloOptions> options, TimeProvider 
     private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
 
     /// <summary>How long the caller must wait, or null when it may try now.</summary>
-    public TimeSpan? RetryAfter(string email, string? address)
+    public TimeSpan? RetryAfter(string email, string address)
     {
         var now = clock.GetUtcNow();
-        return Blocked(AccountKey(email), _auth.LoginMaxFailuresPerAccount, now)
-            ?? (address is null ? null : Blocked(AddressKey(address), _auth.LoginMaxFailuresPerAddress, now));
+        return Blocked(AccountKey(email, address), _auth.LoginMaxFailuresPerAccount, now)
+            ?? Blocked(AddressKey(address), _auth.LoginMaxFailuresPerAddress, now);
     }
 
-    public void RecordFailure(string email, string? address)
+    public void RecordFailure(string email, string address)
     {
         var now = clock.GetUtcNow();
         if (_failures.Count > MaxTrackedKeys)
             Prune(now);
-        Count(AccountKey(email), now);
-        if (address is not null)
-            Count(AddressKey(address), now);
+        Count(AccountKey(email, address), now);
+        Count(AddressKey(address), now);
     }
 
-    public void RecordSuccess(string email) => _failures.TryRemove(AccountKey(email), out _);
+    public void RecordSuccess(string email, string address) => _failures.TryRemove(AccountKey(email, address), out _);
 
     private TimeSpan? Blocked(string key, int limit, DateTimeOffset now) =>
         _failures.TryGetValue(key, out var window) && window.Ends > now && window.Count >= limit ? window.Ends - now : null;
@@ -54,7 +55,7 @@ public sealed class LoginThrottle(IOptions<TavoloOptions> options, TimeProvider 
 
     private TimeSpan Lockout => TimeSpan.FromMinutes(_auth.LoginLockoutMinutes);
 
-    private static string AccountKey(string email) => "account:" + email.Trim().ToUpperInvariant();
+    private static string AccountKey(string email, string address) => "account:" + address + " " + email.Trim().ToUpperInvariant();
 
     private static string AddressKey(string address) => "address:" + address;
 

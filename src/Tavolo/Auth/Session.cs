@@ -7,5 +7,8 @@ public sealed record Session(
     public bool IsLive(DateTime now) => RevokedAt is null && ExpiresAt > now;
 }
 
-/// <summary>What a refresh token hash points at.</summary>
-public sealed record RefreshTokenRecord(string SessionId, bool Spent);
+/// <summary>What a refresh token hash points at; <c>SpentAt</c> is when it was rotated away (null while live).</summary>
+public sealed record RefreshTokenRecord(string SessionId, DateTime? SpentAt)
+{
+    public bool Spent => SpentAt is not null;
+}

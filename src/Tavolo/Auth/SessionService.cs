@@ -43,9 +43,13 @@ public sealed partial class SessionService(
         return Respond(user, session.Id, refreshToken);
     }
 
+    /// <summary>How long after its rotation a spent refresh token is taken for a race (two tabs, a retry), not a theft.</summary>
+    public static readonly TimeSpan ReuseGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Spends a refresh token and returns a fresh pair. A token that was already spent means it leaked (or two
-    /// clients share it): the whole session is revoked, so the thief's copy dies with the owner's.
+    /// clients share it): the whole session is revoked, so the thief's copy dies with the owner's — except within
+    /// <see cref="ReuseGrace"/> of its rotation, when the loser of a race gets 401 alone and the winner's pair stays good.
     /// </summary>
     public async Task<TokensResponse?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
@@ -56,9 +60,9 @@ public sealed partial class SessionService(
         var session = await sessions.FindAsync(record.SessionId, cancellationToken);
         if (session is null || !session.IsLive(Now))
             return null;
-        if (record.Spent)
+        if (record.SpentAt is { } spentAt)
         {
-            await RevokeForReuseAsync(session, cancellationToken);
+            await RefuseReplayAsync(session, spentAt, cancellationToken);
             return null;
         }
         var user = await users.FindAsync(session.UserId, cancellationToken);
@@ -69,8 +73,9 @@ public sealed partial class SessionService(
         var now = Now;
         if (!await sessions.RotateAsync(session.Id, oldHash, Hash(newToken), now, now + RefreshLifetime, cancellationToken))
         {
-            // Lost a race with another refresh of the same token: the same token was presented twice.
-            await RevokeForReuseAsync(session, cancellationToken);
+            // Lost a race with another refresh of the same token (or the session ended meanwhile).
+            if (await sessions.FindRefreshTokenAsync(oldHash, cancellationToken) is { SpentAt: { } racedAt })
+                await RefuseReplayAsync(session, racedAt, cancellationToken);
             return null;
         }
         return Respond(user, session.Id, newToken);
@@ -83,6 +88,12 @@ public sealed partial class SessionService(
         {
             await sessions.RevokeAsync(session.Id, session.UserId, Now, cancellationToken);
         }
+    }
+
+    private async Task RefuseReplayAsync(Session session, DateTime spentAt, CancellationToken cancellationToken)
+    {
+        if (Now - spentAt > ReuseGrace)
+            await RevokeForReuseAsync(session, cancellationToken);
     }
 
     private async Task RevokeForReuseAsync(Session session, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
     public string CreateAccessToken(User user, string sessionId)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        return EcdsaSignatures.Canonicalize(_handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _auth.Issuer,
             Audience = _auth.Audience,
@@ -63,12 +63,14 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
                 ["email"] = user.Email,
                 ["jti"] = Ids.New(),
             },
-        });
+        }));
     }
 
     /// <summary>Validates a bearer token's signature and claims (not yet its session: <see cref="Authenticator"/> checks that).</summary>
     public async Task<ClaimsIdentity?> ValidateAsync(string token)
     {
+        if (!EcdsaSignatures.IsCanonical(token))
+            return null; // a high-S twin of a valid signature (see EcdsaSignatures)
         var result = await _handler.ValidateTokenAsync(token, _validation);
         return result.IsValid ? result.ClaimsIdentity : null;
     }

@@ -7,7 +7,7 @@ namespace Tavolo.Platform;
 /// <summary>Named rate-limit policies for public routes that cost the server work (registration, guest check-in).</summary>
 public static class RateLimits
 {
-    /// <summary>A fixed window of <c>Tavolo__RateLimits__PerAddressPerMinute</c> requests per client address and route.</summary>
+    /// <summary>A fixed window of <c>Tavolo__RateLimits__PerAddressPerMinute</c> requests per client address and route template.</summary>
     public const string PerAddress = "per-address";
 
     public static IServiceCollection AddTavoloRateLimits(this IServiceCollection services, TavoloOptions options)
@@ -15,7 +15,8 @@ public static class RateLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PerAddress, context => RateLimitPartition.GetFixedWindowLimiter(
-                (context.Connection.RemoteIpAddress?.ToString() ?? "unknown") + " " + context.Request.Path,
+                // The route template, never the raw path: /AUTH/register/ and /auth/register share one budget.
+                ClientAddress.Of(context) + " " + RouteTemplate(context),
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.RateLimits.PerAddressPerMinute,
@@ -37,4 +38,8 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>The matched endpoint's route template (e.g. <c>/waitlists/{id}/join</c>); null before routing.</summary>
+    public static string? RouteTemplate(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
 }

@@ -32,7 +32,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         {
             if (logger.IsEnabled(LogLevel.Information))
             {
-                LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode,
+                LogRequest(logger, context.Request.Method, LoggedPath(context), context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.User.FindFirstValue("sub"));
             }
         }
@@ -46,17 +46,15 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
         return next(context);
     }
 
-    private static bool IsSane(string id)
-    {
-        if (id.Length is 0 or > 128)
-            return false;
-        foreach (var c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
-                return false;
-        }
-        return true;
-    }
+    /// <summary>The path, or its route template when a route value is a secret (<c>/guest/{guestToken}</c>).</summary>
+    private static string LoggedPath(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint { RoutePattern: var pattern }
+        && pattern.Parameters.Any(p => p.Name.EndsWith("token", StringComparison.OrdinalIgnoreCase))
+            ? pattern.RawText ?? ""
+            : context.Request.Path.Value ?? "";
+
+    private static bool IsSane(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} {Status} in {ElapsedMs:0.0} ms (user {UserId})")]
     private static partial void LogRequest(ILogger logger, string method, string path, int status, double elapsedMs, string? userId);

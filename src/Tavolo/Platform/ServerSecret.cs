@@ -40,7 +40,10 @@ public static class DataDirectory
     public static byte[] ReadOrCreate(string path, Func<byte[]> create)
     {
         if (File.Exists(path))
+        {
+            FileModes.Tighten(path); // a file from an older version, or copied in with a wider mode
             return File.ReadAllBytes(path);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var content = create();
         try

@@ -25,6 +25,8 @@ public sealed class TavoloOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    public HttpOptions Http { get; set; } = new();
+
     public Tavolo.Idempotency.IdempotencyOptions Idempotency { get; set; } = new();
 
     public PromoCodeOptions PromoCodes { get; set; } = new();

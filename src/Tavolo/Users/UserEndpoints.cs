@@ -54,14 +54,24 @@ public static class UserEndpoints
         string id, ClaimsPrincipal caller, IUserStore users, CancellationToken cancellationToken) =>
         await FindVisibleAsync(id, caller, users, cancellationToken) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound();
 
-    private static async Task<Results<Ok<UserView>, ProblemHttpResult>> Update(
+    private static async Task<Results<Ok<UserView>, ProblemHttpResult, ValidationProblem>> Update(
         string id, UpdateUserRequest request, ClaimsPrincipal caller, IUserStore users, ISessionStore sessions,
-        Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+        Passwords passwords, LoginThrottle throttle, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await FindVisibleAsync(id, caller, users, cancellationToken) is not { } user)
             return Problems.NotFound();
         if (request.Role is not null && !caller.IsAdmin())
             return Problems.Forbidden("Only an admin may change a role.");
+        // The registration rules, against the email the account will have (the body may not name one).
+        if (request.Password is not null && Passwords.Weakness(request.Password, request.Email ?? user.Email) is { } weakness)
+            return Problems.Validation("password", weakness);
+        if (caller.Id() == user.Id && request.ChangesCredentials)
+        {
+            if (request.CurrentPassword is null)
+                return Problems.Validation("currentPassword", "Required to change your own email or password.");
+            if (Reauthenticate(user, request.CurrentPassword, passwords, throttle, context) is { } refusal)
+                return refusal;
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var updated = user with
@@ -95,6 +105,27 @@ public static class UserEndpoints
         // Sessions first: a crash in between leaves a signed-out user, never a deleted user still signed in.
         await sessions.RevokeAllAsync(user.Id, exceptSessionId: null, clock.GetUtcNow().UtcDateTime, cancellationToken);
         return await users.DeleteAsync(user.Id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound();
+    }
+
+    /// <summary>
+    /// A user changing its own email or password proves it knows the current password: wrong → 403 (counted as a
+    /// failed login, and throttled like one). Null when it may go on.
+    /// </summary>
+    private static ProblemHttpResult? Reauthenticate(
+        User user, string currentPassword, Passwords passwords, LoginThrottle throttle, HttpContext context)
+    {
+        var address = ClientAddress.Of(context);
+        if (throttle.RetryAfter(user.Email, address) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem("Too many failed logins. Try again later.", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        if (!passwords.Verify(currentPassword, user.PasswordHash).Valid)
+        {
+            throttle.RecordFailure(user.Email, address);
+            return Problems.Forbidden("The current password is wrong.");
+        }
+        return null;
     }
 
     /// <summary>The user, if the caller may see it (itself, or anyone for an admin); otherwise null, answered as 404.</summary>

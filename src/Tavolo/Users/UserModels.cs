@@ -23,9 +23,15 @@ public sealed record CreateUserRequest(string? Email, string? Password, string? 
     }
 }
 
-/// <summary>Any of the fields; absent ones stay as they are.</summary>
-public sealed record UpdateUserRequest(string? Name, string? Email, string? Password, string? Role) : IValidatable
+/// <summary>
+/// Any of the fields; absent ones stay as they are. <c>CurrentPassword</c> re-authenticates a user changing its
+/// own email or password (a stolen access token alone must not take the account over).
+/// </summary>
+public sealed record UpdateUserRequest(string? Name, string? Email, string? Password, string? Role, string? CurrentPassword = null) : IValidatable
 {
+    /// <summary>Whether this change needs the current password when users change themselves.</summary>
+    public bool ChangesCredentials => Email is not null || Password is not null;
+
     public void Validate(ValidationErrors errors)
     {
         if (Name is null && Email is null && Password is null && Role is null)
@@ -34,6 +40,7 @@ public sealed record UpdateUserRequest(string? Name, string? Email, string? Pass
         if (Password is not null) UserRules.Password(errors, Password, Email);
         if (Name is not null) UserRules.Name(errors, Name);
         errors.OneOf("role", Role, Roles.All, required: false);
+        errors.Text("currentPassword", CurrentPassword, 1, Passwords.MaxLength, required: false);
     }
 }
 

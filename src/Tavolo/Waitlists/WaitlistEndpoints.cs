@@ -221,8 +221,8 @@ public static class WaitlistEndpoints
         WaitlistView.From(waitlist, (await store.CountActiveAsync([waitlist.Id], cancellationToken)).GetValueOrDefault(waitlist.Id));
 
     private static ValidationProblem? InsecureWebhook(string? url, IOptions<NotificationOptions> options) =>
-        url is not null && !options.Value.AllowInsecureWebhooks && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? Problems.Validation("webhookUrl", "Must be an https URL.")
+        url is not null && WebhookTargets.Refusal(url, options.Value) is { } refusal
+            ? Problems.Validation("webhookUrl", refusal)
             : null;
 
     private static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

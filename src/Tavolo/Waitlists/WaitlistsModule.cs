@@ -16,7 +16,8 @@ public static class WaitlistsModule
         services.AddSingleton<StreamSlots>();
         services.AddSingleton<GuestLines>();
         services.AddSingleton<EmailChannel>();
-        services.AddHttpClient<WebhookChannel>();
+        services.AddSingleton<WebhookResolver>();
+        services.AddHttpClient<WebhookChannel>().ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler);
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
         services.AddSingleton<ILambdaEventHandler, SqsBatchEvent>();

@@ -22,7 +22,7 @@ public abstract class SessionStoreContract
         var hash = Hash();
         await Store.CreateAsync(session, hash, default);
         Assert.Equal(session, await Store.FindAsync(session.Id, default));
-        Assert.Equal(new RefreshTokenRecord(session.Id, false), await Store.FindRefreshTokenAsync(hash, default));
+        Assert.Equal(new RefreshTokenRecord(session.Id, null), await Store.FindRefreshTokenAsync(hash, default));
         Assert.True(await Store.IsLiveAsync(session.Id, session.UserId, T0.AddMinutes(1), default));
         Assert.False(await Store.IsLiveAsync(session.Id, "someone-else", T0.AddMinutes(1), default));
         Assert.False(await Store.IsLiveAsync(session.Id, session.UserId, T0.AddDays(31), default));
@@ -38,8 +38,8 @@ public abstract class SessionStoreContract
         await Store.CreateAsync(session, first, default);
         Assert.True(await Store.RotateAsync(session.Id, first, second, T0.AddHours(1), T0.AddDays(31), default));
         Assert.False(await Store.RotateAsync(session.Id, first, Hash(), T0.AddHours(2), T0.AddDays(31), default));
-        Assert.Equal(new RefreshTokenRecord(session.Id, true), await Store.FindRefreshTokenAsync(first, default));
-        Assert.Equal(new RefreshTokenRecord(session.Id, false), await Store.FindRefreshTokenAsync(second, default));
+        Assert.Equal(new RefreshTokenRecord(session.Id, T0.AddHours(1)), await Store.FindRefreshTokenAsync(first, default));
+        Assert.Equal(new RefreshTokenRecord(session.Id, null), await Store.FindRefreshTokenAsync(second, default));
         var rotated = await Store.FindAsync(session.Id, default);
         Assert.Equal(T0.AddHours(1), rotated!.LastUsedAt);
         Assert.Equal(T0.AddDays(31), rotated.ExpiresAt);

@@ -191,7 +191,7 @@ public sealed class UserApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         var ann = await app.NewUserAsync();
         using var client = ann.Client();
         var newEmail = TavoloApp.NewEmail("renamed");
-        var updated = await (await client.PutAsJsonAsync($"/users/{ann.Id}", new { name = "Annie", email = newEmail })).ReadJsonAsync(HttpStatusCode.OK);
+        var updated = await (await client.PutAsJsonAsync($"/users/{ann.Id}", new { name = "Annie", email = newEmail, currentPassword = ann.Password })).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("Annie", (string)updated["name"]!);
         Assert.Equal(newEmail, (string)updated["email"]!);
         Assert.True(DateTime.Parse((string)updated["updatedAt"]!, System.Globalization.CultureInfo.InvariantCulture)
@@ -217,7 +217,7 @@ public sealed class UserApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         var ann = await app.NewUserAsync();
         var bob = await app.NewUserAsync();
         using var client = ann.Client();
-        await (await client.PutAsJsonAsync($"/users/{ann.Id}", new { email = bob.Email.ToUpperInvariant() })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await client.PutAsJsonAsync($"/users/{ann.Id}", new { email = bob.Email.ToUpperInvariant(), currentPassword = ann.Password })).AssertProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Theory]
@@ -256,7 +256,7 @@ public sealed class UserApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         var other = await app.LoginAsync(ann.Email, ann.Password);
         using var client = ann.Client();
         const string newPassword = "a-brand-new-secret-9";
-        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/users/{ann.Id}", new { password = newPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/users/{ann.Id}", new { password = newPassword, currentPassword = ann.Password })).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/users/me")).StatusCode);
         using var otherClient = app.As((string)other["accessToken"]!);

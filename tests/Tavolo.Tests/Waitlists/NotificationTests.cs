@@ -20,6 +20,7 @@ public sealed class NotificationApp : SmtpApp
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Tavolo:Notifications:AllowInsecureWebhooks"] = "true",
+        ["Tavolo:Notifications:AllowPrivateWebhookTargets"] = "true", // the receiver listens on 127.0.0.1
         ["Tavolo:Notifications:VisibilitySeconds"] = "2",
         ["Tavolo:Notifications:RetryBaseSeconds"] = "0",
         ["Tavolo:Notifications:RunInProcess"] = "false",

@@ -128,6 +128,9 @@ public sealed class WebhookReceiver : IDisposable
 
     public int Status { get; set; } = 200;
 
+    /// <summary>A Location header to answer with (a redirect test).</summary>
+    public string? Location { get; set; }
+
     public ConcurrentQueue<(Dictionary<string, string> Headers, byte[] Body)> Calls { get; } = new();
 
     private async Task ServeAsync()
@@ -142,6 +145,8 @@ public sealed class WebhookReceiver : IDisposable
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
             Calls.Enqueue((headers, body.ToArray()));
             context.Response.StatusCode = Status;
+            if (Location is not null)
+                context.Response.RedirectLocation = Location;
             context.Response.Close();
         }
     }

@@ -40,7 +40,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB dynamo, DynamoTables tabl
     public async Task<RefreshTokenRecord?> FindRefreshTokenAsync(string refreshTokenHash, CancellationToken cancellationToken)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Name, Key = TokenKey(refreshTokenHash), ConsistentRead = true }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? new RefreshTokenRecord(item.Str("sessionId"), item.ContainsKey("spentAt")) : null;
+        return response.Item is { Count: > 0 } item ? new RefreshTokenRecord(item.Str("sessionId"), item.TimeOrNull("spentAt")) : null;
     }
 
     public async Task<bool> RotateAsync(string sessionId, string oldHash, string newHash, DateTime now, DateTime expiresAt, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed class SqliteDatabase : IDisposable
     {
         Path = System.IO.Path.GetFullPath(options.Value.Sqlite.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        FileModes.CreateOwnerOnly(Path); // SQLite creates the WAL and SHM files with the database file's mode
+        foreach (var file in (ReadOnlySpan<string>)[Path, Path + "-wal", Path + "-shm"])
+            FileModes.Tighten(file);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

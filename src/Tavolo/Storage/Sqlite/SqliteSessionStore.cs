@@ -31,8 +31,8 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(
-            "SELECT session_id, spent_at IS NOT NULL FROM refresh_tokens WHERE hash = $hash;",
-            r => new RefreshTokenRecord(r.GetString(0), r.GetBoolean(1)), cancellationToken, ("$hash", refreshTokenHash));
+            "SELECT session_id, spent_at FROM refresh_tokens WHERE hash = $hash;",
+            r => new RefreshTokenRecord(r.GetString(0), r.GetTimeOrNull(1)), cancellationToken, ("$hash", refreshTokenHash));
         return rows.Count == 0 ? null : rows[0];
     }
 

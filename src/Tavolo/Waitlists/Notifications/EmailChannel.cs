@@ -23,13 +23,14 @@ public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.T
             Subject = $"Your table at {delivery.Waitlist.Name} is ready",
             Body = new TextPart("plain")
             {
-                Text = $"Hello {delivery.Waitee.Name},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
+                Text = $"Hello {AsText(delivery.Waitee.Name)},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
                     + "Please come to the host stand.\n\n"
                     + $"Your place in line: {_publicBaseUrl}/g/{delivery.Waitee.GuestToken}\n\n— Tavolo",
             },
         };
         message.From.Add(MailboxAddress.Parse(_smtp.From));
-        message.To.Add(new MailboxAddress(delivery.Waitee.Name, delivery.Notification.To));
+        // The waitee's name is anyone's input (self check-in): never a header, so no display name.
+        message.To.Add(new MailboxAddress(string.Empty, delivery.Notification.To));
 
         using var client = new SmtpClient { Timeout = 15_000 };
         var security = _smtp.Security.ToLowerInvariant() switch
@@ -45,4 +46,7 @@ public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.T
         await client.SendAsync(message, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
+
+    /// <summary>A name as one line of plain text: control characters (line breaks included) become spaces.</summary>
+    private static string AsText(string name) => string.Concat(name.Select(c => char.IsControl(c) ? ' ' : c));
 }

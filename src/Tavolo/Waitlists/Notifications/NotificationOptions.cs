@@ -16,8 +16,11 @@ public sealed class NotificationOptions
 
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Allow http:// webhooks (local development and tests only; https otherwise).</summary>
+    /// <summary>Allow http:// webhooks (local development and tests only; https otherwise). Checked on save and on send.</summary>
     public bool AllowInsecureWebhooks { get; set; }
+
+    /// <summary>Allow webhooks to loopback, private and other non-public addresses (a local receiver in development).</summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
 
     /// <summary>Run the producer and consumer loops in this process (local and container hosting).</summary>
     public bool RunInProcess { get; set; } = true;

@@ -1,0 +1,38 @@
+using System.Net;
+using Tavolo.Platform;
+
+namespace Tavolo.Tests.Security;
+
+public sealed class FileModeTests(TavoloApp app) : IClassFixture<TavoloApp>
+{
+    [Fact]
+    public async Task The_database_its_wal_the_key_ring_and_the_secret_are_owner_only()
+    {
+        if (TavoloApp.Storage != "sqlite" || OperatingSystem.IsWindows())
+            return;
+        var admin = await app.AdminAsync();
+        using var client = admin.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/users?limit=1")).StatusCode); // pages: the server secret signs cursors
+        foreach (var name in new[] { "tavolo.db", "tavolo.db-wal", "signing-keys.json", "server.secret" })
+        {
+            var path = Path.Combine(app.DataDirectory, name);
+            Assert.True(File.Exists(path), name);
+            Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(path));
+        }
+        var shm = Path.Combine(app.DataDirectory, "tavolo.db-shm");
+        if (File.Exists(shm))
+            Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(shm));
+    }
+
+    [Fact]
+    public void A_key_file_left_readable_by_others_is_tightened_when_read()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var path = Path.Combine(Directory.CreateTempSubdirectory("tavolo-modes-").FullName, "server.secret");
+        File.WriteAllText(path, "c2VjcmV0");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.Equal("c2VjcmV0", System.Text.Encoding.ASCII.GetString(DataDirectory.ReadOrCreate(path, () => [])));
+        Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(path));
+    }
+}
