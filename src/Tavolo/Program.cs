@@ -2,6 +2,7 @@ using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Storage;
 using Tavolo.Users;
 using Tavolo.Waitlists;
@@ -40,6 +41,7 @@ builder.Services.AddStorage(options);
 builder.Services.AddAuth();
 builder.Services.AddUsers();
 builder.Services.AddWaitlists(options);
+builder.Services.AddRestaurants();
 builder.Services.AddOrders();
 builder.Services.AddPromoCodes();
 builder.Services.AddWeb();
@@ -69,6 +71,7 @@ if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
 if (options.Serves("auth")) app.MapAuth();
 if (options.Serves("users")) app.MapUsers();
 if (options.Serves("waitlists")) app.MapWaitlists().MapGuests().MapWaitlistStreams();
+if (options.Serves("restaurants")) app.MapRestaurants();
 if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 

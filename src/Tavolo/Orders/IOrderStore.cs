@@ -1,32 +1,16 @@
 namespace Tavolo.Orders;
 
-public sealed record OrderItem(string Name, int Quantity, decimal UnitPrice);
-
-/// <summary>An order. <c>Version</c> counts writes: edits are conditional on it, so no edit is lost to another.</summary>
-public sealed record Order(
-    string OrderId, string UserId, string RestaurantId, string Status, IReadOnlyList<OrderItem> Items,
-    decimal Subtotal, string? PromoCode, int? DiscountPercentage, decimal Discount, decimal Total,
-    DateTime CreatedAt, DateTime UpdatedAt, int Version);
-
-public static class OrderStatus
-{
-    public const string Placed = "PLACED";
-    public const string Acknowledged = "ACKNOWLEDGED";
-    public const string Canceled = "CANCELED";
-
-    public static readonly string[] All = [Placed, Acknowledged, Canceled];
-}
-
-/// <summary>Which orders to list: all conditions hold (null = any).</summary>
-public sealed record OrderFilter(string? UserId, string? RestaurantId, string? Status);
-
 /// <summary>The orders port (SQLite locally, DynamoDB on AWS).</summary>
 public interface IOrderStore
 {
     /// <summary>Adds an order; false when its id is taken.</summary>
     Task<bool> CreateAsync(Order order, CancellationToken cancellationToken);
 
-    Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The order when <paramref name="visibleTo"/> is its customer or its restaurant (null: anyone's, for an admin);
+    /// anyone else's order is not found — the rule lives in the query, so no handler can forget it.
+    /// </summary>
+    Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken);
 
     /// <summary>Newest first (creation time, then id, both descending), after <paramref name="before"/>.</summary>
     Task<IReadOnlyList<Order>> ListAsync(OrderFilter filter, (DateTime CreatedAt, string OrderId)? before, int limit, CancellationToken cancellationToken);

@@ -1,12 +1,16 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Users;
 
 namespace Tavolo.Orders;
+
+/// <summary>What the order routes need.</summary>
+public sealed record OrderServices(
+    IOrderStore Orders, IUserStore Users, IMenuStore Menus, OrderRedemptions Redemptions, EmfMetrics Metrics, Cursors Cursors, TimeProvider Clock);
 
 /// <summary>Orders: placed by a customer with a restaurant (an owner account), edited, canceled, acknowledged.</summary>
 public static class OrderEndpoints
@@ -14,64 +18,48 @@ public static class OrderEndpoints
     /// <summary>How long after placing an order its customer may still cancel it.</summary>
     public static readonly TimeSpan CancelWindow = TimeSpan.FromMinutes(10);
 
-    public static IServiceCollection AddOrders(this IServiceCollection services)
+    internal static void Map(RouteGroupBuilder orders)
     {
-        services.AddSingleton(sp => new EmfMetrics(sp.GetRequiredService<TimeProvider>()));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrdersJson.Default));
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
-    {
-        var orders = app.MapGroup("/orders").WithTags("Orders").RequireAuthorization().WithValidation()
-            .ProducesProblem(StatusCodes.Status404NotFound);
         orders.MapPost("/", Create).WithIdempotency<OrderRequest>(r => r.OrderId?.ToLowerInvariant())
-            .WithSummary("Place an order; idempotent by orderId (or the Idempotency-Key header).");
+            .WithSummary("Place an order; idempotent by orderId (or the Idempotency-Key header).")
+            .WithDescription("Lines name menu items and quantities; the server prices them from the restaurant's menu (a client-sent name, unitPrice, subtotal or total is ignored).");
         orders.MapGet("/", List).WithSummary("The caller's orders, newest first; a restaurant's with ?restaurantId=<own id>; any for an admin.");
         orders.MapGet("/{orderId}", Get).WithSummary("An order: its customer, its restaurant, admin.");
-        orders.MapPut("/{orderId}", Update).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Change items or promo code while PLACED (its customer).");
+        orders.MapPut("/{orderId}", Update).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Change items or promo code while PLACED (its customer); priced again at today's menu.");
         orders.MapDelete("/{orderId}", Cancel).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Cancel within 10 minutes while PLACED (its customer, admin).");
         orders.MapPost("/{orderId}/acknowledge", Acknowledge).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Acknowledge a PLACED order (its restaurant, admin).");
-        return app;
     }
 
     private static async Task<Results<Created<OrderView>, ValidationProblem, ProblemHttpResult>> Create(
-        OrderRequest request, ClaimsPrincipal caller, IOrderStore orders, IUserStore users, IPromoCodeStore promos, EmfMetrics metrics,
-        TimeProvider clock, CancellationToken cancellationToken)
+        OrderRequest request, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = services.Clock.GetUtcNow().UtcDateTime;
         var orderId = request.OrderId!.ToLowerInvariant();
-        if (await users.FindAsync(request.RestaurantId!, cancellationToken) is not { Role: Roles.Owner })
+        var restaurant = services.Users.FindAsync(request.RestaurantId!, cancellationToken);
+        var priced = OrderPricing.PriceAsync(request.RestaurantId!, request.Items!, services.Menus, cancellationToken); // read both at once
+        var (owner, (items, errors)) = (await restaurant, await priced);
+        if (owner is not { Role: Roles.Owner })
             return Problems.Validation("restaurantId", "No such restaurant.");
+        if (items is null)
+            return Problems.Validation(errors!);
 
-        var items = OrderRules.ToItems(request.Items!);
         var code = request.PromoCode is null ? null : PromoCodeRules.Normalize(request.PromoCode);
-        var redemption = code is null ? null : await promos.RedeemAsync(code, caller.Id(), orderId, now, cancellationToken);
+        var redemption = await services.Redemptions.RedeemAsync(code, caller.Id(), orderId, request.RestaurantId!, now, cancellationToken);
         if (redemption is { Succeeded: false })
             return PromoRefused(redemption.Refusal!);
-        var (subtotal, discount, total) = Money.Price(items, redemption?.DiscountPercentage);
+        var (subtotal, discount, total) = OrderPricing.Totals(items, redemption?.DiscountPercentage);
         var order = new Order(orderId, caller.Id(), request.RestaurantId!, OrderStatus.Placed, items, subtotal, code,
             redemption?.DiscountPercentage, discount, total, now, now, Version: 1);
 
-        var created = false;
-        try
-        {
-            created = await orders.CreateAsync(order, cancellationToken);
-        }
-        finally
-        {
-            // A failed order never keeps a redemption; one this call did not take (the id's existing order holds it) stays.
-            if (!created && redemption is { Counted: true })
-                await promos.ReleaseAsync(code!, orderId, CancellationToken.None);
-        }
-        if (!created)
+        if (!await services.Redemptions.WriteAsync(code, redemption, orderId, () => services.Orders.CreateAsync(order, cancellationToken)))
             return Problems.Conflict("An order with this orderId already exists.");
-        metrics.Write("orders", ("SuccessfulOrder", "Count", 1m), ("OrderTotal", "None", total));
+        services.Metrics.Write("orders", ("SuccessfulOrder", "Count", 1m), ("OrderTotal", "None", total));
         return TypedResults.Created($"/orders/{orderId}", OrderView.From(order));
     }
 
     private static async Task<Results<Ok<Page<OrderView>>, ValidationProblem, ProblemHttpResult>> List(
-        [AsParameters] OrderListQuery query, ClaimsPrincipal caller, IOrderStore orders, Cursors cursors, CancellationToken cancellationToken)
+        [AsParameters] OrderListQuery query, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken)
     {
         var me = caller.Id();
         OrderFilter filter;
@@ -85,103 +73,90 @@ public static class OrderEndpoints
             filter = new(me, query.RestaurantId, query.Status);
 
         var scope = $"orders|{filter.UserId}|{filter.RestaurantId}|{filter.Status}";
-        if (!cursors.TryAfter(scope, query.Cursor, out var position))
+        if (!services.Cursors.TryAfter(scope, query.Cursor, out var position))
             return Paging.InvalidCursor();
         (DateTime, string)? before = null;
         if (position is not null)
         {
-            var bar = position.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0 || !DateTime.TryParseExact(position[..bar], "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))
+            if (!TimeIdCursor.TryDecode(position, out var at, out var id))
                 return Paging.InvalidCursor();
-            before = (at.ToUniversalTime(), position[(bar + 1)..]);
+            before = (at.UtcDateTime, id);
         }
         var limit = PageLimit.Parse(query.Limit);
-        var rows = await orders.ListAsync(filter, before, limit + 1, cancellationToken);
-        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, OrderView.From,
-            o => o.CreatedAt.ToString("O", CultureInfo.InvariantCulture) + "|" + o.OrderId));
+        var rows = await services.Orders.ListAsync(filter, before, limit + 1, cancellationToken);
+        return TypedResults.Ok(services.Cursors.ToPage(scope, rows, limit, OrderView.From, o => TimeIdCursor.Encode(o.CreatedAt, o.OrderId)));
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(
-        string orderId, ClaimsPrincipal caller, IOrderStore orders, CancellationToken cancellationToken) =>
-        await FindVisibleAsync(orderId, caller, orders, cancellationToken) is { } order
+        string orderId, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken) =>
+        await FindVisibleAsync(orderId, caller, services.Orders, cancellationToken) is { } order
             ? TypedResults.Ok(OrderView.From(order))
             : Problems.NotFound("No such order.");
 
     private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Update(
-        string orderId, OrderUpdateRequest request, ClaimsPrincipal caller, IOrderStore orders, IPromoCodeStore promos, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string orderId, OrderUpdateRequest request, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken)
     {
-        var (current, refusal) = await FindForAsync(orderId, caller, orders, o => o.UserId == caller.Id(), "Only the order's customer can change it.", cancellationToken);
-        if (current is null)
-            return refusal!;
+        if (await FindVisibleAsync(orderId, caller, services.Orders, cancellationToken) is not { } current)
+            return Problems.NotFound("No such order.");
+        if (current.UserId != caller.Id())
+            return Problems.Forbidden("Only the order's customer can change it.");
         if (current.Status != OrderStatus.Placed)
             return Problems.Conflict($"Only a PLACED order can be changed; this one is {current.Status}.");
+        var (items, errors) = await OrderPricing.PriceAsync(current.RestaurantId, request.Items!, services.Menus, cancellationToken);
+        if (items is null)
+            return Problems.Validation(errors!);
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = services.Clock.GetUtcNow().UtcDateTime;
         var code = request.PromoCode is null ? null : PromoCodeRules.Normalize(request.PromoCode);
         var discountPercentage = current.DiscountPercentage;
         Redemption? redemption = null;
         if (code != current.PromoCode)
         {
-            redemption = code is null ? null : await promos.RedeemAsync(code, caller.Id(), current.OrderId, now, cancellationToken);
+            redemption = await services.Redemptions.RedeemAsync(code, caller.Id(), current.OrderId, current.RestaurantId, now, cancellationToken);
             if (redemption is { Succeeded: false })
                 return PromoRefused(redemption.Refusal!);
             discountPercentage = redemption?.DiscountPercentage;
         }
-        var items = OrderRules.ToItems(request.Items!);
-        var (subtotal, discount, total) = Money.Price(items, discountPercentage);
+        var (subtotal, discount, total) = OrderPricing.Totals(items, discountPercentage);
         var updated = current with
         {
             Items = items, Subtotal = subtotal, PromoCode = code, DiscountPercentage = discountPercentage, Discount = discount, Total = total,
             UpdatedAt = now, Version = current.Version + 1,
         };
-
-        var saved = false;
-        try
-        {
-            saved = await orders.UpdateAsync(updated, current.Version, cancellationToken);
-        }
-        finally
-        {
-            if (!saved && redemption is { Counted: true })
-                await promos.ReleaseAsync(code!, current.OrderId, CancellationToken.None);
-        }
-        if (!saved)
-            return Problems.Conflict("The order changed meanwhile (it may no longer be PLACED); read it again.");
-        if (current.PromoCode is not null && current.PromoCode != code)
-            await promos.ReleaseAsync(current.PromoCode, current.OrderId, CancellationToken.None);
-        return TypedResults.Ok(OrderView.From(updated));
+        return await services.Redemptions.WriteAsync(code, redemption, current.OrderId,
+                () => services.Orders.UpdateAsync(updated, current.Version, cancellationToken), replacing: current.PromoCode)
+            ? TypedResults.Ok(OrderView.From(updated))
+            : Problems.Conflict("The order changed meanwhile (it may no longer be PLACED); read it again.");
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Cancel(
-        string orderId, ClaimsPrincipal caller, IOrderStore orders, IPromoCodeStore promos, TimeProvider clock, CancellationToken cancellationToken)
+        string orderId, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken)
     {
-        var (current, refusal) = await FindForAsync(orderId, caller, orders, o => o.UserId == caller.Id() || caller.IsAdmin(),
-            "Only the order's customer or an admin can cancel it.", cancellationToken);
-        if (current is null)
-            return refusal!;
-        var now = clock.GetUtcNow().UtcDateTime;
+        if (await FindVisibleAsync(orderId, caller, services.Orders, cancellationToken) is not { } current)
+            return Problems.NotFound("No such order.");
+        if (current.UserId != caller.Id() && !caller.IsAdmin())
+            return Problems.Forbidden("Only the order's customer or an admin can cancel it.");
+        var now = services.Clock.GetUtcNow().UtcDateTime;
         if (current.Status != OrderStatus.Placed)
             return Problems.Conflict($"Only a PLACED order can be canceled; this one is {current.Status}.");
         if (now - current.CreatedAt > CancelWindow)
             return Problems.Conflict($"An order can be canceled only within {CancelWindow.TotalMinutes} minutes of being placed.");
-        if (await orders.TransitionAsync(current.OrderId, OrderStatus.Canceled, now, now - CancelWindow, cancellationToken) is not { } canceled)
+        if (await services.Orders.TransitionAsync(current.OrderId, OrderStatus.Canceled, now, now - CancelWindow, cancellationToken) is not { } canceled)
             return Problems.Conflict("The order changed meanwhile and can no longer be canceled.");
-        if (canceled.PromoCode is not null)
-            await promos.ReleaseAsync(canceled.PromoCode, canceled.OrderId, CancellationToken.None); // a canceled order gives its redemption back
+        await services.Redemptions.GiveBackAsync(canceled);
         return TypedResults.Ok(OrderView.From(canceled));
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Acknowledge(
-        string orderId, ClaimsPrincipal caller, IOrderStore orders, TimeProvider clock, CancellationToken cancellationToken)
+        string orderId, ClaimsPrincipal caller, [AsParameters] OrderServices services, CancellationToken cancellationToken)
     {
-        var (current, refusal) = await FindForAsync(orderId, caller, orders, o => o.RestaurantId == caller.Id() || caller.IsAdmin(),
-            "Only the order's restaurant or an admin can acknowledge it.", cancellationToken);
-        if (current is null)
-            return refusal!;
+        if (await FindVisibleAsync(orderId, caller, services.Orders, cancellationToken) is not { } current)
+            return Problems.NotFound("No such order.");
+        if (current.RestaurantId != caller.Id() && !caller.IsAdmin())
+            return Problems.Forbidden("Only the order's restaurant or an admin can acknowledge it.");
         if (current.Status != OrderStatus.Placed)
             return Problems.Conflict($"Only a PLACED order can be acknowledged; this one is {current.Status}.");
-        return await orders.TransitionAsync(current.OrderId, OrderStatus.Acknowledged, clock.GetUtcNow().UtcDateTime, null, cancellationToken) is { } acknowledged
+        return await services.Orders.TransitionAsync(current.OrderId, OrderStatus.Acknowledged, services.Clock.GetUtcNow().UtcDateTime, null, cancellationToken) is { } acknowledged
             ? TypedResults.Ok(OrderView.From(acknowledged))
             : Problems.Conflict("The order changed meanwhile and can no longer be acknowledged.");
     }
@@ -192,24 +167,13 @@ public static class OrderEndpoints
             PromoReason.Expired => "The promo code has expired.",
             PromoReason.NotOwner => "The promo code is not yours to use.",
             PromoReason.Exhausted => "The promo code has no redemptions left.",
+            PromoReason.WrongRestaurant => "The promo code is not valid at this restaurant.",
             _ => "No such promo code.",
         });
 
-    /// <summary>The order when the caller may see it: its customer, its restaurant, an admin. Anyone else: not found.</summary>
-    private static async Task<Order?> FindVisibleAsync(string orderId, ClaimsPrincipal caller, IOrderStore orders, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParseExact(orderId, "D", out _) || await orders.FindAsync(orderId.ToLowerInvariant(), cancellationToken) is not { } order)
-            return null;
-        var me = caller.Id();
-        return order.UserId == me || order.RestaurantId == me || caller.IsAdmin() ? order : null;
-    }
-
-    /// <summary>The order when the caller may do <paramref name="allowed"/>; 403 when it can see the order but not do this, else 404.</summary>
-    private static async Task<(Order? Order, ProblemHttpResult? Refusal)> FindForAsync(
-        string orderId, ClaimsPrincipal caller, IOrderStore orders, Func<Order, bool> allowed, string forbidden, CancellationToken cancellationToken)
-    {
-        if (await FindVisibleAsync(orderId, caller, orders, cancellationToken) is not { } order)
-            return (null, Problems.NotFound("No such order."));
-        return allowed(order) ? (order, null) : (null, Problems.Forbidden(forbidden));
-    }
+    /// <summary>The order when the caller may see it (its customer, its restaurant, an admin): the store's query decides.</summary>
+    private static Task<Order?> FindVisibleAsync(string orderId, ClaimsPrincipal caller, IOrderStore orders, CancellationToken cancellationToken) =>
+        Guid.TryParseExact(orderId, "D", out _)
+            ? orders.FindAsync(orderId.ToLowerInvariant(), caller.IsAdmin() ? null : caller.Id(), cancellationToken)
+            : Task.FromResult<Order?>(null);
 }

@@ -16,7 +16,8 @@ public sealed record OrderView(
         o.CreatedAt, o.UpdatedAt);
 }
 
-public sealed record OrderItemRequest(string? Name, int? Quantity, decimal? UnitPrice);
+/// <summary>An order line as the client sends it: which dish and how many. Any name or price it adds is ignored.</summary>
+public sealed record OrderItemRequest(string? MenuItemId, int? Quantity, string? Note);
 
 /// <summary>A new order. <c>orderId</c> is the client's UUID and the idempotency key.</summary>
 public sealed record OrderRequest(string? OrderId, string? RestaurantId, IReadOnlyList<OrderItemRequest?>? Items, string? PromoCode) : IValidatable
@@ -68,7 +69,6 @@ public static class OrderRules
 {
     public const int MaxItems = 50;
     public const int MaxQuantity = 100;
-    public const decimal MaxUnitPrice = 100_000m;
 
     public static void Items(ValidationErrors errors, IReadOnlyList<OrderItemRequest?>? items)
     {
@@ -85,12 +85,9 @@ public static class OrderRules
                 errors.Add(field, "Required.");
                 continue;
             }
-            errors.Text(field + ".name", item.Name, 1, 100);
+            errors.Text(field + ".menuItemId", item.MenuItemId, 1, 64);
             errors.Range(field + ".quantity", item.Quantity, 1, MaxQuantity);
-            if (item.UnitPrice is not { } price)
-                errors.Add(field + ".unitPrice", "Required.");
-            else if (price < 0 || price > MaxUnitPrice || decimal.Round(price, 2) != price)
-                errors.Add(field + ".unitPrice", $"Must be 0.00 to {MaxUnitPrice:0.00}, with at most 2 decimal places.");
+            errors.Text(field + ".note", item.Note, 0, 200, required: false);
         }
     }
 
@@ -98,24 +95,6 @@ public static class OrderRules
     {
         if (code is not null && !PromoCodeRules.IsWellFormed(code))
             errors.Add("promoCode", "Must be 4 to 32 of A–Z, 0–9 and -.");
-    }
-
-    /// <summary>The priced items (from a validated request): the server computes every amount, never the client.</summary>
-    public static List<OrderItem> ToItems(IReadOnlyList<OrderItemRequest?> items) =>
-        items.Select(i => new OrderItem(i!.Name!.Trim(), i.Quantity!.Value, Money.Round(i.UnitPrice!.Value))).ToList();
-}
-
-/// <summary>Money: decimal, 2 places, half away from zero.</summary>
-public static class Money
-{
-    // Adding 0.00m gives every amount a scale of 2, so 12.5 is written as 12.50.
-    public static decimal Round(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero) + 0.00m;
-
-    public static (decimal Subtotal, decimal Discount, decimal Total) Price(IEnumerable<OrderItem> items, int? discountPercentage)
-    {
-        var subtotal = Round(items.Sum(i => i.Quantity * i.UnitPrice));
-        var discount = Round(subtotal * (discountPercentage ?? 0) / 100m);
-        return (subtotal, discount, Round(subtotal - discount));
     }
 }
 

@@ -48,10 +48,10 @@ public sealed class TavoloOptions
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>
-    /// What <c>Tavolo__Modules</c> may name: the five HTTP modules, and for functions without routes, <c>authorizer</c>
+    /// What <c>Tavolo__Modules</c> may name: the six HTTP modules, and for functions without routes, <c>authorizer</c>
     /// (TOKEN authorizer events) and <c>notifications</c> (the scheduled producer and the SQS consumer).
     /// </summary>
-    public static readonly string[] KnownModules = ["auth", "users", "waitlists", "orders", "promo-codes", "authorizer", "notifications"];
+    public static readonly string[] KnownModules = ["auth", "users", "waitlists", "restaurants", "orders", "promo-codes", "authorizer", "notifications"];
 
     /// <summary>The configured module names that Tavolo does not know (a typo would silently serve nothing).</summary>
     public IEnumerable<string> UnknownModules() =>

@@ -7,18 +7,22 @@ using Tavolo.Platform;
 namespace Tavolo.PromoCodes;
 
 public sealed record PromoCodeView(
-    string Code, string OwnerId, string CreatedBy, int DiscountPercentage, DateTime ExpiresAt, string Description,
+    string Code, string OwnerId, string CreatedBy, string? RestaurantId, int DiscountPercentage, DateTime ExpiresAt, string Description,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxRedemptions,
     int Redemptions, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static PromoCodeView From(PromoCode c) => new(
-        c.Code, c.OwnerId, c.CreatedBy, c.DiscountPercentage, c.ExpiresAt, c.Description, c.MaxRedemptions, c.Redemptions,
+        c.Code, c.OwnerId, c.CreatedBy, c.RestaurantId, c.DiscountPercentage, c.ExpiresAt, c.Description, c.MaxRedemptions, c.Redemptions,
         c.CreatedAt, c.UpdatedAt);
 }
 
-/// <summary>A new code (<c>code</c> generated when absent), or with <c>code</c> ignored, the full replacement of PUT.</summary>
+/// <summary>
+/// A new code (<c>code</c> generated when absent; <c>restaurantId</c>: where it may be used), or with <c>code</c> and
+/// <c>restaurantId</c> ignored, the full replacement of PUT.
+/// </summary>
 public sealed record PromoCodeRequest(
-    string? Code, string? OwnerId, int? DiscountPercentage, DateTime? ExpiresAt, string? Description, int? MaxRedemptions) : IValidatable
+    string? Code, string? OwnerId, int? DiscountPercentage, DateTime? ExpiresAt, string? Description, int? MaxRedemptions,
+    string? RestaurantId = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -32,7 +36,16 @@ public sealed record PromoCodeRequest(
             errors.Add("expiresAt", "Must carry a time zone (Z or an offset).");
         errors.Text("description", Description, 1, 500);
         errors.Range("maxRedemptions", MaxRedemptions, 1, int.MaxValue, required: false);
+        errors.Text("restaurantId", RestaurantId, 1, 64, required: false);
     }
+}
+
+/// <summary><c>?restaurantId=</c> of validate: check the code for an order with that restaurant.</summary>
+public sealed record ValidateQuery : IValidatable
+{
+    public string? RestaurantId { get; init; }
+
+    public void Validate(ValidationErrors errors) => errors.Text("restaurantId", RestaurantId, 1, 64, required: false);
 }
 
 public sealed record ValidateResult(
@@ -45,6 +58,8 @@ public sealed record PromoCodeListQuery : IValidatable
     public string? OwnerId { get; init; }
 
     public string? CreatedBy { get; init; }
+
+    public string? RestaurantId { get; init; }
 
     public string? Active { get; init; }
 
@@ -76,6 +91,7 @@ public sealed record PromoCodeListQuery : IValidatable
         errors.Text("q", Q, 1, 100, required: false);
         errors.Text("ownerId", OwnerId, 1, 64, required: false);
         errors.Text("createdBy", CreatedBy, 1, 64, required: false);
+        errors.Text("restaurantId", RestaurantId, 1, 64, required: false);
         errors.OneOf("sort", Sort, PromoSort.All, required: false);
         PageLimit.Validate(Limit, errors);
     }
@@ -84,12 +100,12 @@ public sealed record PromoCodeListQuery : IValidatable
     public PromoCodeFilter ToFilter(string? visibleCreatedBy, string? visibleOwnerId) => new(
         visibleCreatedBy, visibleOwnerId, OwnerId, CreatedBy, Active is null ? null : Active == "true",
         Percentage(null, "", MinDiscount), Percentage(null, "", MaxDiscount), Time(null, "", ExpiresAfter), Time(null, "", ExpiresBefore),
-        string.IsNullOrEmpty(Q) ? null : Q, Sort ?? PromoSort.Default);
+        string.IsNullOrEmpty(Q) ? null : Q, Sort ?? PromoSort.Default, RestaurantId);
 
     /// <summary>What a cursor is bound to: the caller's view and every filter, so a cursor cannot cross lists.</summary>
     public string Scope(PromoCodeFilter filter) => string.Join('|',
         "promo-codes", filter.VisibleCreatedBy, filter.VisibleOwnerId, OwnerId, CreatedBy, Active, MinDiscount, MaxDiscount,
-        ExpiresAfter, ExpiresBefore, Q, filter.Sort);
+        ExpiresAfter, ExpiresBefore, Q, filter.Sort, RestaurantId);
 
     private static int? Percentage(ValidationErrors? errors, string field, string? value)
     {

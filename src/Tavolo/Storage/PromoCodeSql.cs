@@ -10,7 +10,7 @@ namespace Tavolo.Storage;
 public static class PromoCodeSql
 {
     public const string Columns =
-        "code, owner_id, created_by, discount_percentage, expires_at, description, max_redemptions, redemptions, created_at, updated_at";
+        "code, owner_id, created_by, restaurant_id, discount_percentage, expires_at, description, max_redemptions, redemptions, created_at, updated_at";
 
     /// <param name="time">How this database takes a timestamp parameter.</param>
     /// <param name="contains">The dialect's "text contains" over lower-cased operands, e.g. <c>instr({0}, {1}) &gt; 0</c>.</param>
@@ -29,6 +29,7 @@ public static class PromoCodeSql
         if (filter.VisibleOwnerId is { } visibleOwner) Add("owner_id = @visibleOwnerId", ("@visibleOwnerId", visibleOwner));
         if (filter.OwnerId is { } owner) Add("owner_id = @ownerId", ("@ownerId", owner));
         if (filter.CreatedBy is { } creator) Add("created_by = @createdBy", ("@createdBy", creator));
+        if (filter.RestaurantId is { } restaurant) Add("restaurant_id = @restaurantId", ("@restaurantId", restaurant));
         if (filter.MinDiscount is { } min) Add("discount_percentage >= @minDiscount", ("@minDiscount", min));
         if (filter.MaxDiscount is { } max) Add("discount_percentage <= @maxDiscount", ("@maxDiscount", max));
         if (filter.ExpiresAfter is { } expiresAfter) Add("expires_at > @expiresAfter", ("@expiresAfter", time(expiresAfter)));

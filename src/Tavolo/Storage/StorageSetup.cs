@@ -5,6 +5,7 @@ using Tavolo.Auth;
 using Tavolo.Orders;
 using Tavolo.Platform;
 using Tavolo.PromoCodes;
+using Tavolo.Restaurants;
 using Tavolo.Storage.Aws;
 using Tavolo.Storage.Postgres;
 using Tavolo.Storage.Sqlite;
@@ -28,6 +29,7 @@ public static class StorageSetup
                 services.AddSingleton<IWaitlistStore, SqliteWaitlistStore>();
                 services.AddSingleton<INotificationStore, SqliteNotificationStore>();
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
+                services.AddSingleton<IMenuStore, SqliteMenuStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 services.AddSingleton<SqliteSweeper>();
@@ -43,6 +45,7 @@ public static class StorageSetup
                 services.AddSingleton<IWaitlistStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
                 services.AddSingleton<INotificationStore, DynamoNotificationStore>();
                 services.AddSingleton<IOrderStore, DynamoOrderStore>();
+                services.AddSingleton<IMenuStore, DynamoMenuStore>();
                 services.AddSingleton<IIdempotencyStore, DynamoIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<DynamoHealthCheck>("storage");
                 break;

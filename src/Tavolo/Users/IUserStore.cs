@@ -20,6 +20,12 @@ public interface IUserStore
     Task<IReadOnlyList<User>> ListAsync(string? role, string? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Replaces a user only if it is unchanged since <paramref name="expectedUpdatedAt"/> (no lost update).</summary>
+    /// <summary>
+    /// Users of one role by name (then id) after <paramref name="after"/>, whose name contains <paramref name="nameContains"/>
+    /// (A–Z compared case-insensitively) when given: the restaurant directory.
+    /// </summary>
+    Task<IReadOnlyList<User>> ListByNameAsync(string role, string? nameContains, (string Name, string Id)? after, int limit, CancellationToken cancellationToken);
+
     Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);

@@ -17,6 +17,12 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
     public static DynamoTable Table(string prefix) => new(prefix + "orders", "orderId", null,
         ("byUser", "userId", "createdKey"), ("byRestaurant", "restaurantId", "createdKey"), ("byAll", "all", "createdKey"));
 
+    /// <summary>
+    /// Shape of the item (<c>v</c>): 2 = lines carry menuItemId, lineTotal and note. Items without <c>v</c> are version 1
+    /// (lines of name, quantity, unitPrice) and read through <see cref="OrderPricing.FromStorage"/>.
+    /// </summary>
+    private const int SchemaVersion = 2;
+
     private string Name => tables.Orders.Name;
 
     public async Task<bool> CreateAsync(Order order, CancellationToken cancellationToken)
@@ -29,10 +35,12 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
         }, cancellationToken));
     }
 
-    public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
+    public async Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken)
     {
+        // GetItem takes no filter: the visibility rule is applied here, inside the adapter, before anything leaves it.
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Name, Key = new() { ["orderId"] = S(orderId) }, ConsistentRead = true }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? FromItem(item) : null;
+        return response.Item is { Count: > 0 } item && (visibleTo is null || item.Str("userId") == visibleTo || item.Str("restaurantId") == visibleTo)
+            ? FromItem(item) : null;
     }
 
     public async Task<IReadOnlyList<Order>> ListAsync(OrderFilter filter, (DateTime CreatedAt, string OrderId)? before, int limit, CancellationToken cancellationToken)
@@ -119,7 +127,7 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
             ["createdKey"] = S(CreatedKey(o.CreatedAt, o.OrderId)), ["status"] = S(o.Status),
             ["items"] = S(JsonSerializer.Serialize(o.Items.ToList(), OrdersJson.Default.ListOrderItem)),
             ["subtotal"] = S(Decimal(o.Subtotal)), ["discount"] = S(Decimal(o.Discount)), ["total"] = S(Decimal(o.Total)),
-            ["createdAt"] = T(o.CreatedAt), ["updatedAt"] = T(o.UpdatedAt), ["version"] = N(o.Version),
+            ["createdAt"] = T(o.CreatedAt), ["updatedAt"] = T(o.UpdatedAt), ["version"] = N(o.Version), ["v"] = N(SchemaVersion),
         };
         item.Set("promoCode", o.PromoCode);
         item.Set("discountPercentage", o.DiscountPercentage);
@@ -128,7 +136,7 @@ public sealed class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTables tables
 
     private static Order FromItem(Dictionary<string, AttributeValue> i) => new(
         i.Str("orderId"), i.Str("userId"), i.Str("restaurantId"), i.Str("status"),
-        JsonSerializer.Deserialize(i.Str("items"), OrdersJson.Default.ListOrderItem)!,
+        OrderPricing.FromStorage(JsonSerializer.Deserialize(i.Str("items"), OrdersJson.Default.ListOrderItem)!),
         ParseDecimal(i.Str("subtotal")), i.StrOrNull("promoCode"), i.NumberOrNull("discountPercentage"),
         ParseDecimal(i.Str("discount")), ParseDecimal(i.Str("total")), i.Time("createdAt"), i.Time("updatedAt"), i.Number("version"));
 

@@ -9,8 +9,8 @@ public sealed class DynamoTables(IOptions<TavoloOptions> options)
 {
     private readonly string _prefix = options.Value.DynamoDb.TablePrefix;
 
-    /// <summary>Users, email claims, sessions and refresh tokens: <c>pk</c>/<c>sk</c>, GSI <c>gsi1</c>.</summary>
-    public DynamoTable Auth => new(_prefix + "auth", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"));
+    /// <summary>Users, email claims, sessions and refresh tokens: <c>pk</c>/<c>sk</c>, GSIs <c>gsi1</c> (users by id), <c>gsi2</c> (by role, then name).</summary>
+    public DynamoTable Auth => new(_prefix + "auth", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk"));
 
     /// <summary>Waitlists, waitees, notifications and seat history: <c>pk</c>/<c>sk</c>, GSIs <c>gsi1</c>–<c>gsi3</c>.</summary>
     public DynamoTable Waitlists => new(_prefix + "waitlists", "pk", "sk", ("gsi1", "gsi1pk", "gsi1sk"), ("gsi2", "gsi2pk", "gsi2sk"), ("gsi3", "gsi3pk", "gsi3sk"));
@@ -19,7 +19,10 @@ public sealed class DynamoTables(IOptions<TavoloOptions> options)
 
     public DynamoTable Idempotency => DynamoIdempotencyStore.Table(_prefix);
 
-    public IEnumerable<DynamoTable> All => [Auth, Waitlists, Orders, Idempotency];
+    /// <summary>Menus: one partition per restaurant (<c>pk</c> = <c>MENU#{restaurantId}</c>), so one Query reads a menu.</summary>
+    public DynamoTable Menus => DynamoMenuStore.Table(_prefix);
+
+    public IEnumerable<DynamoTable> All => [Auth, Waitlists, Orders, Idempotency, Menus];
 
     public async Task CreateIfMissingAsync(IAmazonDynamoDB dynamo, CancellationToken cancellationToken)
     {

@@ -63,6 +63,24 @@ public sealed class DynamoUserStore(IAmazonDynamoDB dynamo, DynamoTables tables)
         return items.Select(FromItem).ToList();
     }
 
+    public async Task<IReadOnlyList<User>> ListByNameAsync(
+        string role, string? nameContains, (string Name, string Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":role"] = S("ROLE#" + role) };
+        var condition = "gsi2pk = :role";
+        if (after is var (name, id)) { condition += " AND gsi2sk > :after"; values[":after"] = S(NameKey(name, id)); }
+        if (nameContains is not null) values[":q"] = S(AsciiLower(nameContains));
+        var items = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Name,
+            IndexName = "gsi2",
+            KeyConditionExpression = condition,
+            FilterExpression = nameContains is null ? null : "contains(nameFolded, :q)",
+            ExpressionAttributeValues = values,
+        }, limit, cancellationToken);
+        return items.Select(FromItem).ToList();
+    }
+
     public async Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken)
     {
         if (await FindAsync(user.Id, cancellationToken) is not { } current)
@@ -133,9 +151,24 @@ public sealed class DynamoUserStore(IAmazonDynamoDB dynamo, DynamoTables tables)
 
     private static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
+    /// <summary>
+    /// The directory's sort key: name, then id, apart by U+0001 (below any printable character), so string order is
+    /// (name, id) order as in SQLite.
+    /// </summary>
+    private static string NameKey(string name, string id) => name + "\u0001" + id;
+
+    /// <summary>Lower-cases A–Z only, as SQLite's <c>lower()</c> does, so both homes match the same names.</summary>
+    private static string AsciiLower(string text) => string.Create(text.Length, text, (chars, t) =>
+    {
+        for (var i = 0; i < t.Length; i++)
+            chars[i] = t[i] is >= 'A' and <= 'Z' ? (char)(t[i] + 32) : t[i];
+    });
+
+    // v2: gsi2 (users by role, then name) and nameFolded for the restaurant directory.
     private static Dictionary<string, AttributeValue> ToItem(User u) => new()
     {
         ["pk"] = S("USER#" + u.Id), ["sk"] = S("USER"), ["gsi1pk"] = S("USERS"), ["gsi1sk"] = S(u.Id),
+        ["gsi2pk"] = S("ROLE#" + u.Role), ["gsi2sk"] = S(NameKey(u.Name, u.Id)), ["nameFolded"] = S(AsciiLower(u.Name)), ["v"] = N(2),
         ["id"] = S(u.Id), ["email"] = S(u.Email), ["name"] = S(u.Name), ["role"] = S(u.Role), ["passwordHash"] = S(u.PasswordHash),
         ["createdAt"] = T(u.CreatedAt), ["updatedAt"] = T(u.UpdatedAt),
     };

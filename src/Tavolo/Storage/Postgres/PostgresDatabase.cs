@@ -11,7 +11,8 @@ namespace Tavolo.Storage.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private static readonly (int Version, string Sql)[] Migrations =
+    /// <summary>The schema, as numbered steps. Never edit a shipped step: add the next one.</summary>
+    public static readonly (int Version, string Sql)[] Migrations =
     [
         (1, """
             CREATE TABLE promo_codes (
@@ -40,6 +41,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
                 redeemed_at timestamptz NOT NULL,
                 PRIMARY KEY (code, order_id)
             );
+            """),
+        (2, """
+            -- Codes are bound to a restaurant (NULL: every restaurant); codes issued before this step take their creator.
+            ALTER TABLE promo_codes ADD COLUMN restaurant_id text;
+            UPDATE promo_codes SET restaurant_id = created_by;
+            CREATE INDEX promo_codes_by_restaurant ON promo_codes (restaurant_id, created_at, code);
             """),
     ];
 

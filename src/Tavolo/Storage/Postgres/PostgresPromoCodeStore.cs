@@ -10,15 +10,17 @@ public sealed class PostgresPromoCodeStore(PostgresDatabase database) : IPromoCo
         await using var command = Command(
             $"""
             INSERT INTO promo_codes ({PromoCodeSql.Columns})
-            VALUES (@code, @owner, @creator, @discount, @expires, @description, @max, @redemptions, @created, @updated)
+            VALUES (@code, @owner, @creator, @restaurant, @discount, @expires, @description, @max, @redemptions, @created, @updated)
             ON CONFLICT (code) DO NOTHING;
             """, Parameters(code));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<PromoCode?> FindAsync(string code, CancellationToken cancellationToken)
+    public async Task<PromoCode?> FindAsync(string code, string? visibleTo, CancellationToken cancellationToken)
     {
-        await using var command = Command($"SELECT {PromoCodeSql.Columns} FROM promo_codes WHERE code = @code;", ("@code", code));
+        await using var command = Command(
+            $"SELECT {PromoCodeSql.Columns} FROM promo_codes WHERE code = @code AND (@caller::text IS NULL OR created_by = @caller::text OR owner_id = @caller::text);",
+            ("@code", code), ("@caller", visibleTo));
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
@@ -46,7 +48,7 @@ public sealed class PostgresPromoCodeStore(PostgresDatabase database) : IPromoCo
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, DateTime now, CancellationToken cancellationToken)
+    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, string restaurantId, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -60,7 +62,7 @@ public sealed class PostgresPromoCodeStore(PostgresDatabase database) : IPromoCo
         already.Parameters.AddWithValue("order", orderId);
         if (await already.ExecuteScalarAsync(cancellationToken) is not null)
             return new Redemption(promo.DiscountPercentage, null);
-        if (promo.RefusalFor(userId, now) is { } refusal)
+        if (promo.RefusalFor(userId, restaurantId, now) is { } refusal)
             return Redemption.Refused(refusal);
         await using var count = new NpgsqlCommand(
             """
@@ -102,15 +104,16 @@ public sealed class PostgresPromoCodeStore(PostgresDatabase database) : IPromoCo
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new PromoCode(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetDateTime(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetInt32(7), reader.GetDateTime(8), reader.GetDateTime(9)));
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4),
+                reader.GetDateTime(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8), reader.GetDateTime(9),
+                reader.GetDateTime(10)));
         }
         return rows;
     }
 
     private static (string, object?)[] Parameters(PromoCode c) =>
     [
-        ("@code", c.Code), ("@owner", c.OwnerId), ("@creator", c.CreatedBy), ("@discount", c.DiscountPercentage),
+        ("@code", c.Code), ("@owner", c.OwnerId), ("@creator", c.CreatedBy), ("@restaurant", c.RestaurantId), ("@discount", c.DiscountPercentage),
         ("@expires", Utc(c.ExpiresAt)), ("@description", c.Description), ("@max", c.MaxRedemptions),
         ("@redemptions", c.Redemptions), ("@created", Utc(c.CreatedAt)), ("@updated", Utc(c.UpdatedAt)),
     ];

@@ -182,5 +182,32 @@ public static class SqliteMigrations
             CREATE INDEX sessions_by_expiry ON sessions (expires_at);
             CREATE INDEX queue_dead_letters_by_age ON queue_dead_letters (created_at);
             """),
+        (4, """
+            -- Menus: one table, its primary key the index that reads a menu (and the items an order names) at once.
+            CREATE TABLE menu_items (
+                restaurant_id TEXT NOT NULL,  -- the owner account's user id
+                id            TEXT NOT NULL,
+                name          TEXT NOT NULL,
+                description   TEXT,
+                price         TEXT NOT NULL,  -- decimal as invariant text: exact
+                category      TEXT,
+                available     INTEGER NOT NULL,
+                created_at    TEXT NOT NULL,
+                updated_at    TEXT NOT NULL,
+                PRIMARY KEY (restaurant_id, id)
+            ) WITHOUT ROWID;
+
+            -- The restaurant directory: owners by name.
+            CREATE INDEX users_by_role_name ON users (role, name, id);
+
+            -- Promo codes are bound to a restaurant (NULL: every restaurant). Codes issued before this step were
+            -- issued by owners for their own restaurant, so each takes its creator as its restaurant.
+            ALTER TABLE promo_codes ADD COLUMN restaurant_id TEXT;
+            UPDATE promo_codes SET restaurant_id = created_by;
+            CREATE INDEX promo_codes_by_restaurant ON promo_codes (restaurant_id, created_at, code);
+
+            -- Order lines now also hold menuItemId, lineTotal and note inside orders.items (JSON): lines written
+            -- before this step read with lineTotal = quantity × unitPrice and no menuItemId (see OrderPricing).
+            """),
     ];
 }

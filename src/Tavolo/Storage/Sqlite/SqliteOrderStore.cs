@@ -21,10 +21,13 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
             """, cancellationToken, Parameters(order)) == 1;
     }
 
-    public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
+    public async Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, orderId, cancellationToken);
+        var rows = await connection.QueryAsync(
+            $"SELECT {Columns} FROM orders WHERE order_id = $id AND ($caller IS NULL OR user_id = $caller OR restaurant_id = $caller);",
+            Read, cancellationToken, ("$id", orderId), ("$caller", visibleTo));
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IReadOnlyList<Order>> ListAsync(
@@ -71,12 +74,6 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private static async Task<Order?> FindAsync(SqliteConnection connection, string orderId, CancellationToken cancellationToken)
-    {
-        var rows = await connection.QueryAsync($"SELECT {Columns} FROM orders WHERE order_id = $id;", Read, cancellationToken, ("$id", orderId));
-        return rows.Count == 0 ? null : rows[0];
-    }
-
     private static (string, object?)[] Parameters(Order o) =>
     [
         ("$id", o.OrderId), ("$user", o.UserId), ("$restaurant", o.RestaurantId), ("$status", o.Status),
@@ -90,7 +87,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database) : IOrderStore
 
     private static Order Read(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
-        JsonSerializer.Deserialize(r.GetString(4), OrdersJson.Default.ListOrderItem)!,
+        OrderPricing.FromStorage(JsonSerializer.Deserialize(r.GetString(4), OrdersJson.Default.ListOrderItem)!),
         decimal.Parse(r.GetString(5), CultureInfo.InvariantCulture), r.GetStringOrNull(6), r.IsDBNull(7) ? null : r.GetInt32(7),
         decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture),
         r.GetTime(10), r.GetTime(11), r.GetInt32(12));

@@ -11,15 +11,18 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
         return await connection.ExecuteAsync(
             $"""
             INSERT INTO promo_codes ({PromoCodeSql.Columns})
-            VALUES ($code, $owner, $creator, $discount, $expires, $description, $max, $redemptions, $created, $updated)
+            VALUES ($code, $owner, $creator, $restaurant, $discount, $expires, $description, $max, $redemptions, $created, $updated)
             ON CONFLICT (code) DO NOTHING;
             """, cancellationToken, Parameters(code)) == 1;
     }
 
-    public async Task<PromoCode?> FindAsync(string code, CancellationToken cancellationToken)
+    public async Task<PromoCode?> FindAsync(string code, string? visibleTo, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, code, cancellationToken);
+        var rows = await connection.QueryAsync(
+            $"SELECT {PromoCodeSql.Columns} FROM promo_codes WHERE code = $code AND ($caller IS NULL OR created_by = $caller OR owner_id = $caller);",
+            Read, cancellationToken, ("$code", code), ("$caller", visibleTo));
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IReadOnlyList<PromoCode>> ListAsync(
@@ -47,7 +50,7 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
         return await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1;
     }
 
-    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, DateTime now, CancellationToken cancellationToken)
+    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, string restaurantId, DateTime now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
         // BEGIN IMMEDIATE: the check and the count happen under the write lock, so concurrent orders cannot both take the last one.
@@ -58,7 +61,7 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
             "SELECT 1 FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken, ("$code", code), ("$order", orderId));
         if (already is not null)
             return new Redemption(promo.DiscountPercentage, null);
-        if (promo.RefusalFor(userId, now) is { } refusal)
+        if (promo.RefusalFor(userId, restaurantId, now) is { } refusal)
             return Redemption.Refused(refusal);
         await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = $code;", cancellationToken, ("$code", code));
         await connection.ExecuteAsync(
@@ -89,12 +92,12 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 
     private static (string, object?)[] Parameters(PromoCode c) =>
     [
-        ("$code", c.Code), ("$owner", c.OwnerId), ("$creator", c.CreatedBy), ("$discount", c.DiscountPercentage),
+        ("$code", c.Code), ("$owner", c.OwnerId), ("$creator", c.CreatedBy), ("$restaurant", c.RestaurantId), ("$discount", c.DiscountPercentage),
         ("$expires", Sql.Time(c.ExpiresAt)), ("$description", c.Description), ("$max", c.MaxRedemptions),
         ("$redemptions", c.Redemptions), ("$created", Sql.Time(c.CreatedAt)), ("$updated", Sql.Time(c.UpdatedAt)),
     ];
 
     private static PromoCode Read(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetTime(4), r.GetString(5),
-        r.IsDBNull(6) ? null : r.GetInt32(6), r.GetInt32(7), r.GetTime(8), r.GetTime(9));
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetStringOrNull(3), r.GetInt32(4), r.GetTime(5), r.GetString(6),
+        r.IsDBNull(7) ? null : r.GetInt32(7), r.GetInt32(8), r.GetTime(9), r.GetTime(10));
 }

@@ -41,6 +41,20 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             Read, cancellationToken, ("$role", role), ("$after", afterId), ("$limit", limit));
     }
 
+    public async Task<IReadOnlyList<User>> ListByNameAsync(
+        string role, string? nameContains, (string Name, string Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QueryAsync(
+            $"""
+            SELECT {Columns} FROM users
+            WHERE role = $role AND ($q IS NULL OR instr(lower(name), lower($q)) > 0)
+                AND ($afterName IS NULL OR (name, id) > ($afterName, $afterId))
+            ORDER BY name, id LIMIT $limit;
+            """,
+            Read, cancellationToken, ("$role", role), ("$q", nameContains), ("$afterName", after?.Name), ("$afterId", after?.Id), ("$limit", limit));
+    }
+
     public async Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenWriteAsync(cancellationToken);
