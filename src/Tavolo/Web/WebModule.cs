@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Tavolo.Platform;
@@ -19,6 +21,12 @@ public static class WebModule
         ("/host", "host.html"),
         ("/w/{waitlistId}", "checkin.html"),
         ("/g/{guestToken}", "guest.html"),
+        ("/restaurants", "restaurants.html"), // these three share their path with an API route: WebPagePolicy
+        ("/restaurants/{restaurantId}", "restaurant.html"),
+        ("/orders", "orders.html"),
+        ("/menu", "menu.html"),
+        ("/promo-codes", "promo-codes.html"),
+        ("/account", "account.html"),
     ];
 
     public const string ContentSecurityPolicy =
@@ -28,6 +36,7 @@ public static class WebModule
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddSingleton<WebAssets>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, WebPagePolicy>());
         return services;
     }
 
@@ -35,7 +44,7 @@ public static class WebModule
     {
         var web = app.MapGroup("").WithTags("Web").AllowAnonymous().ExcludeFromDescription();
         foreach (var (path, file) in Pages)
-            web.MapGet(path, (HttpContext context, WebAssets assets) => Serve(context, assets.Find(file)));
+            web.MapGet(path, (HttpContext context, WebAssets assets) => Serve(context, assets.Find(file))).WithMetadata(new WebPageMetadata());
         web.MapGet("/app/{**file}", (string file, HttpContext context, WebAssets assets) => Serve(context, assets.Find(file)));
         web.MapGet("/w/{waitlistId}/qr.svg", QrCode);
         return app;
@@ -49,6 +58,7 @@ public static class WebModule
         // Not fingerprinted (modules import each other by plain name), so revalidate every time: a 304 costs no body.
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.ETag = asset.ETag;
+        context.Response.Headers.Vary = "Accept, Sec-Fetch-Dest"; // a page path may also be an API path (WebPagePolicy)
         if (ETags.Matches(context.Request.Headers.IfNoneMatch, asset.ETag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.File(asset.Content, asset.ContentType);
