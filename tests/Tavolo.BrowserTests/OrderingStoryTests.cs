@@ -60,7 +60,37 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         var customerEmail = TavoloApp.NewEmail("guest");
         await Register(customer.Page, "Giulia", customerEmail, "Customer");
         await customer.Page.WaitForURLAsync("**/restaurants");
-        var code = await IssueCodeAsync(restaurantEmail, customerEmail);
+        await customer.Page.GetByRole(AriaRole.Link, new() { Name = "Account" }).ClickAsync();
+        await customer.Page.WaitForURLAsync("**/account");
+        var customerNumber = (await customer.Page.Locator("#my-id").TextContentAsync())!;
+        Assert.False(string.IsNullOrWhiteSpace(customerNumber));
+        await Expect(customer.Page.Locator("li.session")).ToHaveCountAsync(1);
+        await Expect(customer.Page.Locator("li.session")).ToContainTextAsync("This device");
+        await Shot(customer.Page, "account");
+        await customer.Page.GetByRole(AriaRole.Link, new() { Name = "Restaurants" }).ClickAsync();
+        await customer.Page.WaitForURLAsync("**/restaurants");
+
+        // The back office: a refused code shows its problem beside the field; then a generated 20 % code for the customer.
+        await restaurant.Page.GetByRole(AriaRole.Link, new() { Name = "Promo codes" }).ClickAsync();
+        await restaurant.Page.WaitForURLAsync("**/promo-codes");
+        var create = restaurant.Page.GetByRole(AriaRole.Form, new() { Name = "New promo code" });
+        await create.GetByLabel("Customer number").FillAsync(customerNumber);
+        await create.GetByLabel("Discount (%)").FillAsync("20");
+        await create.GetByLabel("Maximum uses").FillAsync("5");
+        await create.GetByLabel("Description").FillAsync("Welcome");
+        await create.GetByLabel("Code").FillAsync("NO");
+        var before = restaurant.Errors.Count;
+        await create.GetByRole(AriaRole.Button, new() { Name = "Create code" }).ClickAsync();
+        await Expect(create.Locator("#create-code-error")).Not.ToBeEmptyAsync();
+        Assert.Contains("status of 400", Assert.Single(restaurant.Errors.Skip(before)), StringComparison.Ordinal);
+        restaurant.Errors.RemoveAt(before); // Chromium logs the refused request itself
+        await create.GetByLabel("Code").FillAsync("");
+        await create.GetByRole(AriaRole.Button, new() { Name = "Create code" }).ClickAsync();
+        var issued = restaurant.Page.Locator("li.code", new() { HasText = "Welcome" });
+        await Expect(issued).ToHaveCountAsync(1);
+        await Expect(issued).ToContainTextAsync("0 of 5 used");
+        var code = (await issued.Locator(".code-name").TextContentAsync())!;
+        await Shot(restaurant.Page, "promo-codes");
 
         await customer.Page.GetByLabel("Search restaurants").FillAsync(restaurantName);
         await customer.Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -129,6 +159,10 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await Shot(customer.Page, "orders-customer-acknowledged");
         await Shot(restaurant.Page, "orders-board-acknowledged");
 
+        // The back office counts the use.
+        await restaurant.Page.GetByRole(AriaRole.Link, new() { Name = "Promo codes" }).ClickAsync();
+        await Expect(restaurant.Page.Locator("li.code", new() { HasText = code })).ToContainTextAsync("1 of 5 used");
+
         // One order, in spite of the double click.
         using var check = await SignedInAsync(customerEmail);
         var list = await check.GetFromJsonAsync<JsonObject>("/orders");
@@ -156,19 +190,6 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         var client = app.Anonymous();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)tokens["accessToken"]!);
         return client;
-    }
-
-    /// <summary>The restaurant's 20 % code for the customer, through the API.</summary>
-    private async Task<string> IssueCodeAsync(string restaurantEmail, string customerEmail)
-    {
-        using var customer = await SignedInAsync(customerEmail);
-        var customerId = (string)(await customer.GetFromJsonAsync<JsonObject>("/users/me"))!["id"]!;
-        using var restaurant = await SignedInAsync(restaurantEmail);
-        var response = await restaurant.PostAsJsonAsync("/promo-codes", new
-        {
-            ownerId = customerId, discountPercentage = 20, expiresAt = DateTime.UtcNow.AddDays(30), description = "Welcome",
-        });
-        return (string)(await response.ReadJsonAsync(System.Net.HttpStatusCode.Created))["code"]!;
     }
 
     private static ILocator Dish(IPage page, string name) => page.Locator("li.dish", new() { HasText = name });
