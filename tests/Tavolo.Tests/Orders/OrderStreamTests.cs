@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Tavolo.Orders;
 
 namespace Tavolo.Tests.Orders;
 
@@ -121,5 +122,32 @@ public sealed class OrderStreamLimitTests(TightStreamsApp app) : IClassFixture<T
         Assert.Null(await stream.NextLineAsync()); // the body ends: no line, no hang
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         await stream.DisposeAsync();
+    }
+}
+
+/// <summary>The feed itself: who hears of an order, and a full buffer that drops the oldest and says so.</summary>
+public sealed class OrderChangesTests
+{
+    private static Order Order(string id, string customer, string restaurant) =>
+        new(id, customer, restaurant, OrderStatus.Placed, [], 0m, null, null, 0m, 0m, DateTime.UtcNow, DateTime.UtcNow, 1);
+
+    [Fact]
+    public void An_order_reaches_its_customer_and_its_restaurant_only_and_an_overflow_is_counted()
+    {
+        var feed = new OrderChanges();
+        using var customer = feed.Subscribe("c", capacity: 2);
+        using var restaurant = feed.Subscribe("r", capacity: 8);
+        using var stranger = feed.Subscribe("s");
+        feed.Publish(Order("o1", "c", "r"));
+        feed.Publish(Order("o2", "c", "r"));
+        feed.Publish(Order("o2", "c", "r"));
+        Assert.Equal(1, customer.TakeDropped()); // o1 fell out of the 2-slot buffer
+        Assert.Equal(new[] { "o2" }, customer.Drain()); // distinct ids
+        Assert.Equal(0, restaurant.TakeDropped());
+        Assert.Equal(new[] { "o1", "o2" }, restaurant.Drain());
+        Assert.Equal(0, stranger.Pending);
+        Assert.Equal(3, feed.Count);
+        customer.Dispose();
+        Assert.Equal(2, feed.Count);
     }
 }
