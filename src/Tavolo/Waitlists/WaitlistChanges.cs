@@ -25,11 +25,13 @@ public sealed class WaitlistChanges
     public const int BufferCapacity = 64;
 
     private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _versions = new(StringComparer.Ordinal);
     private ImmutableDictionary<string, ImmutableArray<WaitlistSubscription>> _subscribers =
         ImmutableDictionary<string, ImmutableArray<WaitlistSubscription>>.Empty;
 
     public void Publish(WaitlistChange change)
     {
+        _versions.AddOrUpdate(change.WaitlistId, 1, (_, v) => v + 1);
         if (_subscribers.TryGetValue(change.WaitlistId, out var subscribers))
         {
             foreach (var subscriber in subscribers)
@@ -46,6 +48,14 @@ public sealed class WaitlistChanges
             _subscribers = _subscribers.SetItem(waitlistId, _subscribers.GetValueOrDefault(waitlistId, []).Add(subscription));
         return subscription;
     }
+
+    /// <summary>
+    /// How many changes of a followed waitlist were published so far: readers that saw the same version may share
+    /// one read of the store (<see cref="GuestLines"/>). One number per waitlist changed since the process started.
+    /// </summary>
+    public long Version(string waitlistId) => _versions.GetValueOrDefault(waitlistId);
+
+    public bool IsFollowed(string waitlistId) => _subscribers.ContainsKey(waitlistId);
 
     /// <summary>Open subscriptions, over all waitlists.</summary>
     public int Count => _subscribers.Values.Sum(s => s.Length);

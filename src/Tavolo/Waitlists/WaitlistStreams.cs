@@ -32,10 +32,25 @@ public static class WaitlistStreams
         return app;
     }
 
+    /// <summary>
+    /// On Lambda a stream would be buffered by API Gateway and would see only its own instance's writes: refuse at
+    /// once, so the page polls with ETag/304 (docs/deploy.md, "Live updates on AWS"). Retry-After says for how long.
+    /// </summary>
+    private static ProblemHttpResult? NotStreamableHere(HttpContext context, IOptions<TavoloOptions> options)
+    {
+        if (!options.Value.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+            return null;
+        context.Response.Headers.RetryAfter = "3600";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live streams are not served here",
+            detail: "This host answers polls instead: GET the resource with If-None-Match for a cheap 304.");
+    }
+
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamWaitlist(
         string id, HttpContext context, ClaimsPrincipal caller, IWaitlistStore store, INotificationStore notifications,
         WaitlistChanges changes, StreamSlots slots, TimeProvider clock, IOptions<TavoloOptions> options)
     {
+        if (NotStreamableHere(context, options) is { } elsewhere)
+            return elsewhere;
         if (await store.FindAsync(id, caller.IsAdmin() ? null : caller.Id(), context.RequestAborted) is null)
             return Problems.NotFound("No such waitlist.");
         var (slot, refusal) = slots.TryTake("user:" + caller.Id());
@@ -52,9 +67,11 @@ public static class WaitlistStreams
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamGuest(
-        string guestToken, HttpContext context, IWaitlistStore store, WaitlistChanges changes, StreamSlots slots, TimeProvider clock,
-        IOptions<TavoloOptions> options)
+        string guestToken, HttpContext context, IWaitlistStore store, WaitlistChanges changes, GuestLines lines, StreamSlots slots,
+        TimeProvider clock, IOptions<TavoloOptions> options)
     {
+        if (NotStreamableHere(context, options) is { } elsewhere)
+            return elsewhere;
         if (await store.FindByGuestTokenAsync(guestToken, context.RequestAborted) is not { } waitee)
             return Problems.NotFound("No such place in line.");
         var (slot, refusal) = slots.TryTake("guest:" + guestToken);
@@ -67,7 +84,7 @@ public static class WaitlistStreams
             byte[]? last = null;
             async Task<bool> SendAsync(IReadOnlyList<WaitlistChange> batch, bool resync, CancellationToken cancellationToken)
             {
-                if (await Waitees.GuestViewAsync(guestToken, store, cancellationToken) is not { } view)
+                if (await lines.ViewAsync(waitee.WaitlistId, guestToken, cancellationToken) is not { } view)
                     return false; // gone with its waitlist
                 var json = JsonSerializer.SerializeToUtf8Bytes(view, WaitlistsJson.Default.GuestView);
                 if (last is null || !json.AsSpan().SequenceEqual(last))
@@ -77,6 +94,7 @@ public static class WaitlistStreams
             }
             await RunAsync(context.Response, subscription, clock, options.Value.Streams, SendAsync, lifetime.Token);
         }
+        lines.Release(waitee.WaitlistId);
         return TypedResults.Empty;
     }
 

@@ -10,6 +10,7 @@ public static class WaitlistsModule
     {
         services.AddSingleton<WaitlistChanges>();
         services.AddSingleton<StreamSlots>();
+        services.AddSingleton<GuestLines>();
         services.AddSingleton<EmailChannel>();
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<NotificationProducer>();

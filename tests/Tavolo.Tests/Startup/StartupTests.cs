@@ -95,6 +95,13 @@ public sealed class StartupTests(ITestOutputHelper output)
             var page = await (await client.GetAsync("/promo-codes?sort=-discountPercentage&active=true")).ReadJsonAsync(HttpStatusCode.OK);
             Assert.Equal(1, (int)page["items"]![0]!["redemptions"]!);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+            // The web app's files are embedded in the binary: the AOT build serves them with nothing beside it.
+            var home = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+            Assert.Contains("/app/js/signin.js", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.True(home.Headers.Contains("Content-Security-Policy"));
+            Assert.Contains("export async function api", await client.GetStringAsync("/app/js/api.js"), StringComparison.Ordinal);
+            Assert.StartsWith("<svg", await client.GetStringAsync($"/w/{waitlist["id"]}/qr.svg"), StringComparison.Ordinal);
         }
         finally
         {

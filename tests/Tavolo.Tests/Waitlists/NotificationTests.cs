@@ -94,6 +94,8 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
         var mail = Assert.Single(mails);
         Assert.Contains("Subject: Your table at Da Mario is ready", mail.Data, StringComparison.Ordinal);
         Assert.Contains("From: Tavolo <tables@tavolo.test>", mail.Data, StringComparison.Ordinal);
+        var text = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mail.Data))).TextBody;
+        Assert.Contains($"http://localhost:5080/g/{waitee["guestToken"]}", text, StringComparison.Ordinal); // the guest page link
         var notification = Assert.Single(await NotificationsAsync(staff, id))!;
         Assert.Equal("email", (string)notification["channel"]!);
         Assert.Equal("SENT", (string)notification["status"]!);
@@ -254,7 +256,7 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
         var otherQueue = new SqliteNotificationQueue(otherDatabase, TimeProvider.System);
 #endif
         var otherProducer = new NotificationProducer(otherStore, otherQueue,
-            app.Get<EmailChannel>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationProducer>.Instance);
+            app.Get<EmailChannel>(), app.Get<WaitlistChanges>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationProducer>.Instance);
         var counts = await Task.WhenAll(app.Get<NotificationProducer>().RunOnceAsync(default), otherProducer.RunOnceAsync(default));
 
         var notifications = await NotificationsAsync(staff, id);

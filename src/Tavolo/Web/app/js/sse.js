@@ -78,7 +78,9 @@ export function live({ path, auth = false, onEvent, onEnd = () => true, poll, on
         }
         if (response.status === 404) { onEnd(); return; } // nothing to follow (deleted, or a wrong link)
         if (!response.ok || !response.body) {
-          await pollFor(30_000); // refused (429/503) or not streamable here: poll, then try the stream again
+          // Refused (429/503) or not streamable on this host: poll, then try the stream again (Retry-After says when).
+          const retryAfter = Number(response.headers.get('retry-after'));
+          await pollFor(retryAfter > 0 ? Math.min(retryAfter, 3600) * 1000 : 30_000);
           continue;
         }
         failures = 0;
