@@ -21,8 +21,8 @@ public interface IUserStore
 
     /// <summary>Replaces a user only if it is unchanged since <paramref name="expectedUpdatedAt"/> (no lost update).</summary>
     /// <summary>
-    /// Users of one role by name (then id) after <paramref name="after"/>, whose name contains <paramref name="nameContains"/>
-    /// (A–Z compared case-insensitively) when given: the restaurant directory.
+    /// Users of one role by name (A–Z case-insensitive), then id, after <paramref name="after"/>, whose name contains
+    /// <paramref name="nameContains"/> (A–Z case-insensitive) when given: the restaurant directory.
     /// </summary>
     Task<IReadOnlyList<User>> ListByNameAsync(string role, string? nameContains, (string Name, string Id)? after, int limit, CancellationToken cancellationToken);
 

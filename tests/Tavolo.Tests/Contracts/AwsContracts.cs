@@ -64,6 +64,11 @@ public sealed class DynamoOrderStoreTests(DynamoFixture dynamo) : OrderStoreCont
     protected override Tavolo.Orders.IOrderStore Store { get; } = new DynamoOrderStore(dynamo.Client, dynamo.Tables);
 }
 
+public sealed class DynamoMenuStoreTests(DynamoFixture dynamo) : MenuStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override Tavolo.Restaurants.IMenuStore Store { get; } = new DynamoMenuStore(dynamo.Client, dynamo.Tables);
+}
+
 public sealed class DynamoIdempotencyStoreTests(DynamoFixture dynamo) : IdempotencyStoreContract, IClassFixture<DynamoFixture>
 {
     protected override IIdempotencyStore Store { get; } = new DynamoIdempotencyStore(dynamo.Client, dynamo.Tables);

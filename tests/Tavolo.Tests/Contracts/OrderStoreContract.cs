@@ -11,7 +11,7 @@ public abstract class OrderStoreContract
 
     private static Order NewOrder(string? userId = null, string? restaurantId = null, DateTime? at = null, string? promo = null) =>
         new(Guid.NewGuid().ToString(), userId ?? Guid.NewGuid().ToString("N"), restaurantId ?? Guid.NewGuid().ToString("N"), OrderStatus.Placed,
-            [new OrderItem("Margherita", 2, 12.50m), new OrderItem("Acqua", 1, 0.99m)], 25.99m, promo, promo is null ? null : 10,
+            [new OrderItem("m-1", "Margherita", 12.50m, 2, 25.00m, "no basil"), new OrderItem("m-2", "Acqua", 0.99m, 1, 0.99m)], 25.99m, promo, promo is null ? null : 10,
             promo is null ? 0.00m : 2.60m, promo is null ? 25.99m : 23.39m, at ?? T0, at ?? T0, 1);
 
     [Fact]
@@ -20,11 +20,21 @@ public abstract class OrderStoreContract
         var order = NewOrder(promo: "AUTUMN");
         Assert.True(await Store.CreateAsync(order, default));
         Assert.False(await Store.CreateAsync(order with { UserId = "someone-else" }, default));
-        var found = await Store.FindAsync(order.OrderId, default);
+        var found = await Store.FindAsync(order.OrderId, null, default);
         Assert.Equal(order with { Items = [] }, found! with { Items = [] });
         Assert.Equal(order.Items, found.Items);
         Assert.Equal("25.99", found.Subtotal.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Null(await Store.FindAsync(Guid.NewGuid().ToString(), default));
+        Assert.Null(await Store.FindAsync(Guid.NewGuid().ToString(), null, default));
+    }
+
+    [Fact]
+    public async Task An_order_is_found_for_its_customer_and_its_restaurant_only()
+    {
+        var order = NewOrder();
+        await Store.CreateAsync(order, default);
+        Assert.Equal(order.OrderId, (await Store.FindAsync(order.OrderId, order.UserId, default))?.OrderId);
+        Assert.Equal(order.OrderId, (await Store.FindAsync(order.OrderId, order.RestaurantId, default))?.OrderId);
+        Assert.Null(await Store.FindAsync(order.OrderId, "someone-else", default));
     }
 
     [Fact]
@@ -32,12 +42,12 @@ public abstract class OrderStoreContract
     {
         var order = NewOrder();
         await Store.CreateAsync(order, default);
-        var edited = order with { Items = [new OrderItem("Lasagne", 1, 9.90m)], Subtotal = 9.90m, Total = 9.90m, UpdatedAt = T0.AddMinutes(1), Version = 2 };
+        var edited = order with { Items = [new OrderItem("m-3", "Lasagne", 9.90m, 1, 9.90m)], Subtotal = 9.90m, Total = 9.90m, UpdatedAt = T0.AddMinutes(1), Version = 2 };
         Assert.True(await Store.UpdateAsync(edited, 1, default));
         Assert.False(await Store.UpdateAsync(edited with { Version = 3 }, 1, default)); // lost the race: version moved on
-        Assert.Equal(edited.Items, (await Store.FindAsync(order.OrderId, default))!.Items);
+        Assert.Equal(edited.Items, (await Store.FindAsync(order.OrderId, null, default))!.Items);
         Assert.NotNull(await Store.TransitionAsync(order.OrderId, OrderStatus.Acknowledged, T0.AddMinutes(2), null, default));
-        var current = (await Store.FindAsync(order.OrderId, default))!;
+        var current = (await Store.FindAsync(order.OrderId, null, default))!;
         Assert.False(await Store.UpdateAsync(current with { Version = current.Version + 1 }, current.Version, default));
     }
 

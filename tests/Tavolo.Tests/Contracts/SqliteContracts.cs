@@ -57,6 +57,11 @@ public sealed class SqliteOrderStoreTests(SqliteFixture sqlite) : OrderStoreCont
     protected override Tavolo.Orders.IOrderStore Store { get; } = new SqliteOrderStore(sqlite.Database);
 }
 
+public sealed class SqliteMenuStoreTests(SqliteFixture sqlite) : MenuStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override Tavolo.Restaurants.IMenuStore Store { get; } = new SqliteMenuStore(sqlite.Database);
+}
+
 public sealed class SqliteIdempotencyStoreTests(SqliteFixture sqlite) : IdempotencyStoreContract, IClassFixture<SqliteFixture>
 {
     protected override IIdempotencyStore Store { get; } = new SqliteIdempotencyStore(sqlite.Database);

@@ -24,6 +24,36 @@ public abstract class UserStoreContract
     }
 
     [Fact]
+    public async Task The_directory_lists_one_role_by_name_filtered_and_paged()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var names = new[] { $"zeta {tag}", $"Alpha {tag}", $"beta|bar {tag}", $"ALPHA {tag}", $"Gamma {tag.ToUpperInvariant()}" };
+        var owners = new List<User>();
+        foreach (var name in names)
+        {
+            var owner = NewUser(Roles.Owner) with { Name = name };
+            owners.Add(owner);
+            await Store.CreateAsync(owner, default);
+        }
+        await Store.CreateAsync(NewUser(Roles.Customer) with { Name = $"Alpha {tag} customer" }, default);
+        await Store.CreateAsync(NewUser(Roles.Owner) with { Name = "Unrelated" }, default);
+
+        var expected = owners.OrderBy(o => o.Name.ToLowerInvariant(), StringComparer.Ordinal).ThenBy(o => o.Id, StringComparer.Ordinal).Select(o => o.Id).ToList();
+        var seen = new List<string>();
+        (string, string)? after = null;
+        while (true)
+        {
+            var page = await Store.ListByNameAsync(Roles.Owner, tag.ToUpperInvariant(), after, 2, default);
+            seen.AddRange(page.Select(u => u.Id));
+            if (page.Count < 2) break;
+            after = (page[^1].Name, page[^1].Id);
+        }
+        Assert.Equal(expected, seen);
+        Assert.Empty(await Store.ListByNameAsync(Roles.Owner, "no such name " + tag, null, 10, default));
+        Assert.Contains(await Store.ListByNameAsync(Roles.Owner, null, null, 1000, default), u => u.Name == "Unrelated");
+    }
+
+    [Fact]
     public async Task An_email_is_unique_regardless_of_case()
     {
         var user = NewUser();

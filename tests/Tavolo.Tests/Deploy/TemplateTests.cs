@@ -116,7 +116,7 @@ public sealed class TemplateTests
     {
         var functions = FunctionModules();
         Assert.All(functions.Values.SelectMany(m => m), m => Assert.Contains(m, TavoloOptions.KnownModules));
-        foreach (var module in new[] { "auth", "users", "waitlists", "orders", "promo-codes" })
+        foreach (var module in new[] { "auth", "users", "waitlists", "restaurants", "orders", "promo-codes" })
             Assert.Single(functions, f => f.Value.Contains(module));
     }
 

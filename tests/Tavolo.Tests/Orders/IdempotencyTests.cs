@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tavolo.Platform;
 
+using Tavolo.Tests.Restaurants;
+
 namespace Tavolo.Tests.Orders;
 
 public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
@@ -11,10 +13,10 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task The_same_order_again_replays_the_stored_response()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var client = customer.Client();
-        var basket = Orders.Basket(restaurant.Id);
+        var basket = Orders.Basket(restaurant);
         var first = await client.PostAsJsonAsync("/orders", basket);
         var firstBody = await first.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
@@ -34,11 +36,11 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task The_same_order_id_with_a_different_body_is_refused_and_changes_nothing()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         using var client = (await app.NewUserAsync()).Client();
         var orderId = Guid.NewGuid().ToString();
-        var placed = await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id, orderId))).ReadJsonAsync(HttpStatusCode.Created);
-        var changed = Orders.Basket(restaurant.Id, orderId, items: [new { name = "Other", quantity = 1, unitPrice = 1m }]);
+        var placed = await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant, orderId))).ReadJsonAsync(HttpStatusCode.Created);
+        var changed = Orders.Basket(restaurant, orderId, items: [new { menuItemId = restaurant.TiramisuId, quantity = 5 }]);
         await (await client.PostAsJsonAsync("/orders", changed)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal(placed.ToJsonString(), (await (await client.GetAsync($"/orders/{orderId}")).ReadJsonAsync(HttpStatusCode.OK)).ToJsonString());
     }
@@ -46,7 +48,7 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task A_repeat_while_the_first_is_in_flight_gets_409_until_its_lease_runs_out()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var client = customer.Client();
         var orderId = Guid.NewGuid().ToString();
@@ -56,22 +58,22 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Null(await store.TryClaimAsync(
             new IdempotencyRecord($"{customer.Id}|/orders|{orderId}", "crashed", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
 
-        var busy = await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id, orderId));
+        var busy = await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant, orderId));
         await busy.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(TimeSpan.FromSeconds(60), busy.Headers.RetryAfter?.Delta);
         Assert.Empty(await client.ListAllAsync("/orders"));
 
         app.Clock.Advance(TimeSpan.FromSeconds(61)); // the crashed request does not block the key forever
-        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id, orderId))).ReadJsonAsync(HttpStatusCode.Created);
+        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant, orderId))).ReadJsonAsync(HttpStatusCode.Created);
     }
 
     [Fact]
     public async Task After_24_hours_the_record_is_gone_and_the_request_runs_afresh()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var client = customer.Client();
-        var basket = Orders.Basket(restaurant.Id);
+        var basket = Orders.Basket(restaurant);
         await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
         app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
         using var later = await customer.SignInAgainAsync();
@@ -83,9 +85,9 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task Thirty_two_identical_concurrent_requests_create_exactly_one_order()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         using var client = (await app.NewUserAsync()).Client();
-        var basket = Orders.Basket(restaurant.Id);
+        var basket = Orders.Basket(restaurant);
         var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => client.PostAsJsonAsync("/orders", basket)));
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
         var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
@@ -101,10 +103,10 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task Keys_belong_to_the_caller()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         using var first = (await app.NewUserAsync()).Client();
         using var second = (await app.NewUserAsync()).Client();
-        var basket = Orders.Basket(restaurant.Id);
+        var basket = Orders.Basket(restaurant);
         await (await first.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
         var theirs = await second.PostAsJsonAsync("/orders", basket);
         await theirs.AssertProblemAsync(HttpStatusCode.Conflict); // not a replay of someone else's order
@@ -114,15 +116,15 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task The_idempotency_key_header_takes_precedence_and_is_checked()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         using var client = (await app.NewUserAsync()).Client();
         client.DefaultRequestHeaders.Add("Idempotency-Key", "checkout-42");
-        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id))).ReadJsonAsync(HttpStatusCode.Created);
-        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant))).ReadJsonAsync(HttpStatusCode.Created);
+        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         using var bad = app.As(client.DefaultRequestHeaders.Authorization!.Parameter!);
         bad.DefaultRequestHeaders.Add("Idempotency-Key", new string('k', 256));
-        await (await bad.PostAsJsonAsync("/orders", Orders.Basket(restaurant.Id))).AssertFieldErrorAsync("Idempotency-Key");
+        await (await bad.PostAsJsonAsync("/orders", Orders.Basket(restaurant))).AssertFieldErrorAsync("Idempotency-Key");
         Assert.Single(await client.ListAllAsync("/orders"));
     }
 
@@ -168,12 +170,12 @@ public sealed class OrderMetricsTests(MetricsApp app) : IClassFixture<MetricsApp
     [Fact]
     public async Task Each_created_order_writes_one_EMF_line_and_a_replay_writes_none()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         using var client = (await app.NewUserAsync()).Client();
-        var basket = Orders.Basket(restaurant.Id);
+        var basket = Orders.Basket(restaurant);
         await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
         await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
-        await (await client.PostAsJsonAsync("/orders", Orders.Basket("nobody"))).AssertFieldErrorAsync("restaurantId");
+        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant with { User = restaurant.User with { Id = "nobody" } }))).AssertFieldErrorAsync("restaurantId");
 
         var line = Assert.Single(app.Metrics());
         Assert.Equal("orders", (string)line["Service"]!);

@@ -1,22 +1,27 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Tavolo.Tests.Restaurants;
 
 namespace Tavolo.Tests.Orders;
 
 /// <summary>Placing orders in tests: a fresh restaurant, a simple basket, a new client-chosen id.</summary>
 public static class Orders
 {
-    public static object Basket(string restaurantId, string? orderId = null, string? promoCode = null, object[]? items = null) => new
+    /// <summary>An order of 2 × Margherita and 1 × Tiramisu (28.99) unless other lines are given.</summary>
+    public static object Basket(TestRestaurant restaurant, string? orderId = null, string? promoCode = null, object[]? items = null) => new
     {
         orderId = orderId ?? Guid.NewGuid().ToString(),
-        restaurantId,
-        items = items ?? [new { name = "Margherita", quantity = 2, unitPrice = 12.50m }, new { name = "Tiramisu", quantity = 1, unitPrice = 3.99m }],
+        restaurantId = restaurant.Id,
+        items = items ?? Lines(restaurant),
         promoCode,
     };
 
-    public static async Task<JsonObject> PlaceAsync(this HttpClient client, string restaurantId, string? promoCode = null) =>
-        await (await client.PostAsJsonAsync("/orders", Basket(restaurantId, promoCode: promoCode))).ReadJsonAsync(HttpStatusCode.Created);
+    public static object[] Lines(TestRestaurant restaurant) =>
+        [new { menuItemId = restaurant.MargheritaId, quantity = 2 }, new { menuItemId = restaurant.TiramisuId, quantity = 1 }];
+
+    public static async Task<JsonObject> PlaceAsync(this HttpClient client, TestRestaurant restaurant, string? promoCode = null) =>
+        await (await client.PostAsJsonAsync("/orders", Basket(restaurant, promoCode: promoCode))).ReadJsonAsync(HttpStatusCode.Created);
 
     public static async Task<JsonObject> NewPromoAsync(this HttpClient issuer, string ownerId, int discount = 15, int? maxRedemptions = null, DateTime? expiresAt = null) =>
         await (await issuer.PostAsJsonAsync("/promo-codes", new

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Tavolo.Tests.Orders;
 
+using Tavolo.Tests.Restaurants;
+
 namespace Tavolo.Tests.PromoCodes;
 
 public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
@@ -119,7 +121,7 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task Validation_gives_each_reason_for_the_caller()
     {
-        var creator = await app.NewUserAsync("owner");
+        var creator = await app.NewRestaurantAsync();
         var user = await app.NewUserAsync();
         using var issuer = creator.Client();
         using var client = user.Client();
@@ -145,7 +147,7 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         using var someoneElse = (await app.NewUserAsync()).Client();
         Assert.Equal("NOT_OWNER", (string)(await Check(someoneElse, valid))["reason"]!);
 
-        await client.PlaceAsync((string)creator.Id, single);
+        await client.PlaceAsync(creator, single);
         Assert.Equal("EXHAUSTED", (string)(await Check(client, single))["reason"]!);
 
         app.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -156,12 +158,12 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task Twenty_concurrent_orders_on_a_code_with_five_redemptions_succeed_exactly_five_times()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var issuer = restaurant.Client();
         var code = (string)(await issuer.NewPromoAsync(customer.Id, maxRedemptions: 5))["code"]!;
         using var client = customer.Client();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant.Id, promoCode: code))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant, promoCode: code))));
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await refused.AssertFieldErrorAsync("promoCode");
@@ -172,7 +174,7 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task Canceled_and_edited_orders_give_their_redemption_back()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var issuer = restaurant.Client();
         var first = (string)(await issuer.NewPromoAsync(customer.Id, discount: 10, maxRedemptions: 1))["code"]!;
@@ -181,18 +183,19 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         async Task<int> Redemptions(string code) =>
             (int)(await (await issuer.GetAsync($"/promo-codes/{code}")).ReadJsonAsync(HttpStatusCode.OK))["redemptions"]!;
 
-        var order = await client.PlaceAsync(restaurant.Id, first);
+        var order = await client.PlaceAsync(restaurant, first);
         var id = (string)order["orderId"]!;
         Assert.Equal(1, await Redemptions(first));
-        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant.Id, promoCode: first))).AssertFieldErrorAsync("promoCode");
+        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant, promoCode: first))).AssertFieldErrorAsync("promoCode");
 
-        var items = new[] { new { name = "Pasta", quantity = 2, unitPrice = 10m } };
+        var pasta = (string)(await issuer.AddDishAsync(restaurant.Id, "Pasta", 10m))["id"]!;
+        var items = new[] { new { menuItemId = pasta, quantity = 2 } };
         var switched = await (await client.PutAsJsonAsync($"/orders/{id}", new { items, promoCode = second })).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal(10m, (decimal)switched["total"]!);
         Assert.Equal((0, 1), (await Redemptions(first), await Redemptions(second)));
 
         // An edit to an exhausted code is refused and changes nothing.
-        await client.PlaceAsync(restaurant.Id, first);
+        await client.PlaceAsync(restaurant, first);
         await (await client.PutAsJsonAsync($"/orders/{id}", new { items, promoCode = first })).AssertFieldErrorAsync("promoCode");
         Assert.Equal(second, (string)(await (await client.GetAsync($"/orders/{id}")).ReadJsonAsync(HttpStatusCode.OK))["promoCode"]!);
 
@@ -204,7 +207,7 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
     [Fact]
     public async Task An_order_id_that_is_taken_neither_uses_a_redemption_nor_gives_back_the_one_its_order_holds()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var issuer = restaurant.Client();
         var code = (string)(await issuer.NewPromoAsync(customer.Id, maxRedemptions: 3))["code"]!;
@@ -218,30 +221,30 @@ public sealed class PromoCodeApiTests(TavoloApp app) : IClassFixture<TavoloApp>
             return await client.SendAsync(request);
         }
 
-        var withCode = Orders.Orders.Basket(restaurant.Id, promoCode: code);
+        var withCode = Orders.Orders.Basket(restaurant, promoCode: code);
         await (await client.PostAsJsonAsync("/orders", withCode)).ReadJsonAsync(HttpStatusCode.Created);
         await (await PostWithKeyAsync(withCode)).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(1, await Redemptions()); // still held by the order that has it
 
         var orderId = Guid.NewGuid().ToString();
-        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant.Id, orderId))).ReadJsonAsync(HttpStatusCode.Created);
-        await (await PostWithKeyAsync(Orders.Orders.Basket(restaurant.Id, orderId, promoCode: code))).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant, orderId))).ReadJsonAsync(HttpStatusCode.Created);
+        await (await PostWithKeyAsync(Orders.Orders.Basket(restaurant, orderId, promoCode: code))).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(1, await Redemptions()); // the refused order took none
     }
 
     [Fact]
     public async Task The_maximum_cannot_go_below_what_was_already_redeemed()
     {
-        var restaurant = await app.NewUserAsync("owner");
+        var restaurant = await app.NewRestaurantAsync();
         var customer = await app.NewUserAsync();
         using var issuer = restaurant.Client();
         var code = (string)(await issuer.NewPromoAsync(customer.Id, maxRedemptions: 5))["code"]!;
         using var client = customer.Client();
-        await client.PlaceAsync(restaurant.Id, code);
-        await client.PlaceAsync(restaurant.Id, code);
+        await client.PlaceAsync(restaurant, code);
+        await client.PlaceAsync(restaurant, code);
         await (await issuer.PutAsJsonAsync($"/promo-codes/{code}", Terms(customer.Id, maxRedemptions: 1))).AssertProblemAsync(HttpStatusCode.Conflict);
         var exhausted = await (await issuer.PutAsJsonAsync($"/promo-codes/{code}", Terms(customer.Id, maxRedemptions: 2))).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal(2, (int)exhausted["redemptions"]!);
-        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant.Id, promoCode: code))).AssertFieldErrorAsync("promoCode");
+        await (await client.PostAsJsonAsync("/orders", Orders.Orders.Basket(restaurant, promoCode: code))).AssertFieldErrorAsync("promoCode");
     }
 }

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Tavolo.Tests.Orders;
 
+using Tavolo.Tests.Restaurants;
+
 namespace Tavolo.Tests.PromoCodes;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed class BackOffice : TavoloApp, IAsyncLifetime
 
     public TestUser Issuer { get; private set; } = null!;
 
+    /// <summary>The issuer as a restaurant (its codes are good there only).</summary>
+    public TestRestaurant Restaurant { get; private set; } = null!;
+
     public TestUser CustomerA { get; private set; } = null!;
 
     public TestUser CustomerB { get; private set; } = null!;
@@ -29,7 +34,8 @@ public sealed class BackOffice : TavoloApp, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Issuer = await NewUserAsync("owner");
+        Restaurant = await this.NewRestaurantAsync();
+        Issuer = Restaurant.User;
         CustomerA = await NewUserAsync();
         CustomerB = await NewUserAsync();
         Start = Clock.GetUtcNow().UtcDateTime;
@@ -59,7 +65,7 @@ public sealed class BackOffice : TavoloApp, IAsyncLifetime
             if (Codes[i] is { Max: 1 } c && c.OwnerId == CustomerA.Id)
             {
                 using var customer = CustomerA.Client();
-                await customer.PlaceAsync(Issuer.Id, c.Value);
+                await customer.PlaceAsync(Restaurant, c.Value);
                 Codes[i] = c with { Redemptions = 1 };
             }
         }

@@ -86,7 +86,9 @@ public sealed class StartupTests(ITestOutputHelper output)
             var me = await (await client.GetAsync("/users/me")).ReadJsonAsync(HttpStatusCode.OK);
             var promo = await (await client.PostAsJsonAsync("/promo-codes", new { ownerId = (string)me["id"]!, discountPercentage = 10, expiresAt = DateTime.UtcNow.AddDays(1), description = "Aot" }))
                 .ReadJsonAsync(HttpStatusCode.Created);
-            var basket = new { orderId = Guid.NewGuid().ToString(), restaurantId = (string)me["id"]!, items = new[] { new { name = "A", quantity = 2, unitPrice = 5m } }, promoCode = (string)promo["code"]! };
+            var dish = await (await client.PostAsJsonAsync($"/restaurants/{me["id"]}/menu/items", new { name = "A", price = 5m })).ReadJsonAsync(HttpStatusCode.Created);
+            Assert.Single((await (await client.GetAsync($"/restaurants/{me["id"]}/menu")).ReadJsonAsync(HttpStatusCode.OK))["items"]!.AsArray());
+            var basket = new { orderId = Guid.NewGuid().ToString(), restaurantId = (string)me["id"]!, items = new[] { new { menuItemId = (string)dish["id"]!, quantity = 2 } }, promoCode = (string)promo["code"]! };
             var order = await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
             Assert.Equal(9.00m, (decimal)order["total"]!);
             var replay = await client.PostAsJsonAsync("/orders", basket);

@@ -16,6 +16,7 @@ public sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo, DynamoTables table
         var table = o.Serves("auth") || o.Serves("users") || o.Serves("authorizer") ? tables.Auth
             : o.Serves("waitlists") || o.Serves("notifications") ? tables.Waitlists
             : o.Serves("orders") ? tables.Orders
+            : o.Serves("restaurants") ? tables.Menus
             : tables.Idempotency;
         try
         {

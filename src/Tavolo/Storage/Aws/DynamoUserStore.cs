@@ -152,10 +152,10 @@ public sealed class DynamoUserStore(IAmazonDynamoDB dynamo, DynamoTables tables)
     private static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
     /// <summary>
-    /// The directory's sort key: name, then id, apart by U+0001 (below any printable character), so string order is
-    /// (name, id) order as in SQLite.
+    /// The directory's sort key: the A–Z-lower-cased name, then the id, apart by U+0001 (below any printable character),
+    /// so string order is (lower(name), id) order as in SQLite.
     /// </summary>
-    private static string NameKey(string name, string id) => name + "\u0001" + id;
+    private static string NameKey(string name, string id) => AsciiLower(name) + "\u0001" + id;
 
     /// <summary>Lower-cases A–Z only, as SQLite's <c>lower()</c> does, so both homes match the same names.</summary>
     private static string AsciiLower(string text) => string.Create(text.Length, text, (chars, t) =>

@@ -197,8 +197,8 @@ public static class SqliteMigrations
                 PRIMARY KEY (restaurant_id, id)
             ) WITHOUT ROWID;
 
-            -- The restaurant directory: owners by name.
-            CREATE INDEX users_by_role_name ON users (role, name, id);
+            -- The restaurant directory: owners by name (A–Z case-insensitive, as DynamoDB's gsi2 sorts them).
+            CREATE INDEX users_by_role_name ON users (role, lower(name), id);
 
             -- Promo codes are bound to a restaurant (NULL: every restaurant). Codes issued before this step were
             -- issued by owners for their own restaurant, so each takes its creator as its restaurant.

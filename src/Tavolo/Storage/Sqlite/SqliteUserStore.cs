@@ -49,8 +49,8 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             $"""
             SELECT {Columns} FROM users
             WHERE role = $role AND ($q IS NULL OR instr(lower(name), lower($q)) > 0)
-                AND ($afterName IS NULL OR (name, id) > ($afterName, $afterId))
-            ORDER BY name, id LIMIT $limit;
+                AND ($afterName IS NULL OR (lower(name), id) > (lower($afterName), $afterId))
+            ORDER BY lower(name), id LIMIT $limit;
             """,
             Read, cancellationToken, ("$role", role), ("$q", nameContains), ("$afterName", after?.Name), ("$afterId", after?.Id), ("$limit", limit));
     }
