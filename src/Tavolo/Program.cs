@@ -55,6 +55,7 @@ await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationTok
 app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSharedPages(); // /restaurants, /orders, /promo-codes: the page for a browser's navigation, else the API
 app.UseAuthentication();
 app.Use(RequestLogging.AddUserScope);
 app.UseAuthorization();

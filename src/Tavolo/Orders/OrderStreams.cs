@@ -31,6 +31,14 @@ public static class OrderStreams
         HttpContext context, ClaimsPrincipal caller, IOrderStore orders, OrderChanges changes, StreamSlots slots, TimeProvider clock,
         IOptions<TavoloOptions> options)
     {
+        if (options.Value.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
+        {
+            // As the waitlist streams: API Gateway would buffer the stream and one instance sees only its own writes,
+            // so refuse at once and the page polls GET /orders (Retry-After says for how long).
+            context.Response.Headers.RetryAfter = "3600";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live streams are not served here",
+                detail: "This host answers polls instead: GET /orders.");
+        }
         var me = caller.Id();
         var (slot, refusal) = slots.TryTake("user:" + me);
         if (refusal is not null)

@@ -151,3 +151,32 @@ public sealed class OrderChangesTests
         Assert.Equal(2, feed.Count);
     }
 }
+
+/// <summary>/restaurants, /orders and /promo-codes are both a page and an API route: a navigation gets the page, the rest the API.</summary>
+public sealed class SharedPathTests(TavoloApp app) : IClassFixture<TavoloApp>
+{
+    [Theory]
+    [InlineData("/orders")]
+    [InlineData("/promo-codes")]
+    [InlineData("/restaurants")]
+    public async Task A_navigation_gets_the_page_and_a_json_request_the_api(string path)
+    {
+        using var anonymous = app.Anonymous();
+        using var navigation = new HttpRequestMessage(HttpMethod.Get, path);
+        navigation.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var page = await anonymous.SendAsync(navigation);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(page.Headers.GetValues("Content-Security-Policy").Single());
+
+        var customer = await app.NewUserAsync();
+        using var client = customer.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        var api = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal("application/json", api.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull((await api.Content.ReadFromJsonAsync<JsonObject>())!["items"]);
+        if (path != "/restaurants")
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode); // no Accept: the API
+    }
+}
