@@ -110,9 +110,9 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await Dish(customer.Page, "Margherita").GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await Dish(customer.Page, "Tiramisu").GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         var basket = customer.Page.Locator("#lines");
-        await basket.Locator("li.line", new() { HasText = "Margherita" }).GetByLabel("Quantity").FillAsync("2");
-        await basket.Locator("li.line", new() { HasText = "Margherita" }).GetByLabel("Quantity").PressAsync("Tab");
-        await basket.Locator("li.line", new() { HasText = "Tiramisu" }).GetByLabel("Note").FillAsync("Extra cocoa");
+        await basket.Locator("li.basket-line", new() { HasText = "Margherita" }).GetByLabel("Quantity").FillAsync("2");
+        await basket.Locator("li.basket-line", new() { HasText = "Margherita" }).GetByLabel("Quantity").PressAsync("Tab");
+        await basket.Locator("li.basket-line", new() { HasText = "Tiramisu" }).GetByLabel("Note").FillAsync("Extra cocoa");
         await Expect(customer.Page.Locator("#subtotal")).ToHaveTextAsync("31.50");
 
         // A wrong code: its reason beside the field. Then the real one.

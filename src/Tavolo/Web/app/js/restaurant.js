@@ -90,7 +90,7 @@ function lineRow(id, line) {
   });
   const note = el('input', { id: `note-${id}`, name: 'note', maxlength: 200, value: line.note, autocomplete: 'off', placeholder: 'No onions…' });
   note.addEventListener('input', () => { line.note = note.value; save(); });
-  return el('li', { class: 'line', dataset: { id } },
+  return el('li', { class: 'basket-line', dataset: { id } },
     el('span', { class: 'dish-name' }, dish.name),
     el('span', { class: 'amount' }, money((Math.round(dish.price * 100) * line.quantity) / 100)),
     el('div', { class: 'field qty' }, el('label', { for: qty.id }, 'Quantity'), qty),
