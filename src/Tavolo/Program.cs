@@ -72,6 +72,7 @@ app.UseTavoloClientAddress(options);
 app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSharedPages(); // /restaurants, /orders, /promo-codes: the page for a browser's navigation, else the API
 app.UseAuthentication();
 app.Use(RequestLogging.AddUserScope);
 app.UseAuthorization();

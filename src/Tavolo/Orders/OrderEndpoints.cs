@@ -11,7 +11,8 @@ namespace Tavolo.Orders;
 
 /// <summary>What the order routes need.</summary>
 public sealed record OrderServices(
-    IOrderStore Orders, IUserStore Users, IMenuStore Menus, OrderRedemptions Redemptions, OrderPlacement Placement, EmfMetrics Metrics, Cursors Cursors, TimeProvider Clock);
+    IOrderStore Orders, IUserStore Users, IMenuStore Menus, OrderRedemptions Redemptions, OrderPlacement Placement, EmfMetrics Metrics, Cursors Cursors, TimeProvider Clock,
+    OrderChanges Changes);
 
 /// <summary>Orders: placed by a customer with a restaurant (an owner account), edited, canceled, acknowledged.</summary>
 public static class OrderEndpoints
@@ -70,6 +71,7 @@ public static class OrderEndpoints
                 return TypedResults.Created(OrderPlacement.Location(placed.Order), OrderView.From(placed.Order));
         }
         services.Metrics.Write("orders", ("SuccessfulOrder", "Count", 1m), ("OrderTotal", "None", total));
+        services.Changes.Publish(order);
         return TypedResults.Created(OrderPlacement.Location(order), OrderView.From(order));
     }
 
@@ -138,10 +140,11 @@ public static class OrderEndpoints
             Items = items, Subtotal = subtotal, PromoCode = code, DiscountPercentage = discountPercentage, Discount = discount, Total = total,
             UpdatedAt = now, Version = current.Version + 1,
         };
-        return await services.Redemptions.WriteAsync(code, redemption, current.OrderId,
-                () => services.Orders.UpdateAsync(updated, current.Version, cancellationToken), replacing: current.PromoCode)
-            ? TypedResults.Ok(OrderView.From(updated))
-            : Problems.Conflict("The order changed meanwhile (it may no longer be PLACED); read it again.");
+        if (!await services.Redemptions.WriteAsync(code, redemption, current.OrderId,
+                () => services.Orders.UpdateAsync(updated, current.Version, cancellationToken), replacing: current.PromoCode))
+            return Problems.Conflict("The order changed meanwhile (it may no longer be PLACED); read it again.");
+        services.Changes.Publish(updated);
+        return TypedResults.Ok(OrderView.From(updated));
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Cancel(
@@ -159,6 +162,7 @@ public static class OrderEndpoints
         if (await services.Orders.TransitionAsync(current.OrderId, OrderStatus.Canceled, now, now - CancelWindow, cancellationToken) is not { } canceled)
             return Problems.Conflict("The order changed meanwhile and can no longer be canceled.");
         await services.Redemptions.GiveBackAsync(canceled);
+        services.Changes.Publish(canceled);
         return TypedResults.Ok(OrderView.From(canceled));
     }
 
@@ -171,9 +175,10 @@ public static class OrderEndpoints
             return Problems.Forbidden("Only the order's restaurant or an admin can acknowledge it.");
         if (current.Status != OrderStatus.Placed)
             return Problems.Conflict($"Only a PLACED order can be acknowledged; this one is {current.Status}.");
-        return await services.Orders.TransitionAsync(current.OrderId, OrderStatus.Acknowledged, services.Clock.GetUtcNow().UtcDateTime, null, cancellationToken) is { } acknowledged
-            ? TypedResults.Ok(OrderView.From(acknowledged))
-            : Problems.Conflict("The order changed meanwhile and can no longer be acknowledged.");
+        if (await services.Orders.TransitionAsync(current.OrderId, OrderStatus.Acknowledged, services.Clock.GetUtcNow().UtcDateTime, null, cancellationToken) is not { } acknowledged)
+            return Problems.Conflict("The order changed meanwhile and can no longer be acknowledged.");
+        services.Changes.Publish(acknowledged);
+        return TypedResults.Ok(OrderView.From(acknowledged));
     }
 
     private static ValidationProblem PromoRefused(string reason) =>

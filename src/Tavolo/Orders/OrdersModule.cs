@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tavolo.Platform;
 
 namespace Tavolo.Orders;
@@ -9,6 +10,8 @@ public static class OrdersModule
     {
         services.AddSingleton<OrderRedemptions>();
         services.AddSingleton<OrderPlacement>();
+        services.AddSingleton<OrderChanges>();
+        services.TryAddSingleton<StreamSlots>(); // shared with the waitlist streams: one cap per user over all streams
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrdersJson.Default));
         return services;
     }
@@ -17,6 +20,7 @@ public static class OrdersModule
     {
         var orders = app.MapGroup("/orders").WithTags("Orders").RequireAuthorization().WithValidation()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        OrderStreams.Map(orders);
         OrderEndpoints.Map(orders);
         return app;
     }

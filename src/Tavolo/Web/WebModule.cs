@@ -19,7 +19,21 @@ public static class WebModule
         ("/host", "host.html"),
         ("/w/{waitlistId}", "checkin.html"),
         ("/g/{guestToken}", "guest.html"),
+        ("/restaurants/{restaurantId}", "restaurant.html"),
+        ("/menu", "menu.html"),
+        ("/account", "account.html"),
     ];
+
+    /// <summary>
+    /// Pages whose path is also an API route (both contracts bind <c>/restaurants</c>, <c>/orders</c>,
+    /// <c>/promo-codes</c>): not routes, but served by <see cref="UseSharedPages"/> to a browser's navigation only.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SharedPages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/restaurants"] = "restaurants.html",
+        ["/orders"] = "orders.html",
+        ["/promo-codes"] = "promo-codes.html",
+    };
 
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
@@ -41,6 +55,27 @@ public static class WebModule
         return app;
     }
 
+    /// <summary>
+    /// A GET of a shared path that a browser navigates to (<c>Sec-Fetch-Dest: document</c>, or an Accept naming
+    /// <c>text/html</c>) gets the page; anything else — the pages' own fetches ask for JSON, curl, SDKs — goes on to
+    /// the API. Before authentication, so a signed-out navigation gets the page (which then signs the person in).
+    /// </summary>
+    public static IApplicationBuilder UseSharedPages(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && WantsPage(request)
+            && SharedPages.TryGetValue(request.Path.Value is { Length: > 1 } path ? path.TrimEnd('/') : "", out var file))
+        {
+            await Serve(context, context.RequestServices.GetRequiredService<WebAssets>().Find(file)).ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    });
+
+    public static bool WantsPage(HttpRequest request) =>
+        request.Headers["Sec-Fetch-Dest"] == "document"
+        || request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
+
     private static Results<FileContentHttpResult, StatusCodeHttpResult, NotFound> Serve(HttpContext context, WebAsset? asset)
     {
         if (asset is null)
@@ -49,6 +84,7 @@ public static class WebModule
         // Not fingerprinted (modules import each other by plain name), so revalidate every time: a 304 costs no body.
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers.ETag = asset.ETag;
+        context.Response.Headers.Vary = "Accept, Sec-Fetch-Dest"; // a page path may also be an API path (SharedPages)
         if (ETags.Matches(context.Request.Headers.IfNoneMatch, asset.ETag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.File(asset.Content, asset.ContentType);

@@ -6,6 +6,11 @@ import { el } from './ui.js';
 /** The navigation per role; a new page adds its line here (path, label, roles). */
 export const NAV = [
   { path: '/host', label: 'Waitlists', roles: ['owner', 'admin'] },
+  { path: '/restaurants', label: 'Restaurants', roles: ['customer', 'admin'] },
+  { path: '/orders', label: 'Orders', roles: ['customer', 'owner', 'admin'] },
+  { path: '/menu', label: 'Menu', roles: ['owner'] },
+  { path: '/promo-codes', label: 'Promo codes', roles: ['owner', 'admin'] },
+  { path: '/account', label: 'Account', roles: ['customer', 'owner', 'admin'] },
 ];
 
 /**
