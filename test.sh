@@ -5,6 +5,8 @@
 #   nodejs (+ npm)      the DynamoDB and SQS emulators, pinned in tests/emulators/package-lock.json
 #   postgresql          a throwaway PostgreSQL cluster for the promo-code adapter
 #   chromium            the browser tests (Playwright drives Debian's Chromium)
+#   jq, yamllint        deploy/smoke.sh (SmokeScriptTests); the workflow and template lint (tools/lint-yaml.sh)
+# It also collects code coverage over the whole suite and fails under coverage-floor.txt (tools/coverage-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -19,6 +21,8 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing+=(postgresql)
 { [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; } || missing+=(chromium)
+command -v jq >/dev/null || missing+=(jq)
+command -v yamllint >/dev/null || missing+=(yamllint)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
@@ -33,15 +37,21 @@ fi
 
 # The emulators at the versions pinned in tests/emulators/package-lock.json (once per clone).
 [ -d tests/emulators/node_modules ] || npm ci --no-audit --no-fund --prefix tests/emulators
+# Redocly CLI, pinned in tools/redocly/package-lock.json, lints the OpenAPI document (OpenApiLintTests).
+[ -d tools/redocly/node_modules ] || npm ci --no-audit --no-fund --prefix tools/redocly
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 tmp=${TMPDIR:-/tmp}
 before=$(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true)
+coverage=TestResults/coverage
+rm -rf "$coverage"
 set +e
-dotnet test Tavolo.slnx "$@" 2>&1 | tee "$log"
+dotnet test Tavolo.slnx --settings coverage.runsettings --collect "XPlat Code Coverage" --results-directory "$coverage" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+# Coverage is judged on whole runs only: a filtered run (arguments given) just prints its figure.
+if [ $# -eq 0 ]; then tools/coverage-check.sh "$coverage" || status=1; else tools/coverage-check.sh "$coverage" || true; fi
 
 # Tests clean up after themselves; name any temp folder a run left behind (another run at the same time may own it).
 left=$(comm -13 <(echo "$before") <(ls -d "$tmp"/tavolo-* 2>/dev/null | sort || true) | grep . || true)

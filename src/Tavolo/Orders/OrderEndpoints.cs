@@ -137,8 +137,14 @@ public static class OrderEndpoints
         var (subtotal, discount, total) = OrderPricing.Totals(items, discountPercentage);
         var updated = current with
         {
-            Items = items, Subtotal = subtotal, PromoCode = code, DiscountPercentage = discountPercentage, Discount = discount, Total = total,
-            UpdatedAt = now, Version = current.Version + 1,
+            Items = items,
+            Subtotal = subtotal,
+            PromoCode = code,
+            DiscountPercentage = discountPercentage,
+            Discount = discount,
+            Total = total,
+            UpdatedAt = now,
+            Version = current.Version + 1,
         };
         if (!await services.Redemptions.WriteAsync(code, redemption, current.OrderId,
                 () => services.Orders.UpdateAsync(updated, current.Version, cancellationToken), replacing: current.PromoCode))

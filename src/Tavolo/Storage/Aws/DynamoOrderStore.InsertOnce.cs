@@ -18,11 +18,11 @@ public sealed partial class DynamoOrderStore
         var item = ToItem(order);
         item["requestFingerprint"] = S(requestFingerprint);
         if (await SucceedsAsync(() => dynamo.PutItemAsync(new PutItemRequest
-            {
-                TableName = Name,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(orderId)",
-            }, cancellationToken)))
+        {
+            TableName = Name,
+            Item = item,
+            ConditionExpression = "attribute_not_exists(orderId)",
+        }, cancellationToken)))
         {
             return new OrderInsert(true, order, requestFingerprint);
         }

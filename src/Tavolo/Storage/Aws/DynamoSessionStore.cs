@@ -49,13 +49,13 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB dynamo, DynamoTables tabl
             return false;
         // Spending the old hash decides which of two racing refreshes wins.
         if (!await SucceedsAsync(() => dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = Name,
-                Key = TokenKey(oldHash),
-                UpdateExpression = "SET spentAt = :now",
-                ConditionExpression = "sessionId = :session AND attribute_not_exists(spentAt)",
-                ExpressionAttributeValues = new() { [":now"] = T(now), [":session"] = S(sessionId) },
-            }, cancellationToken)))
+        {
+            TableName = Name,
+            Key = TokenKey(oldHash),
+            UpdateExpression = "SET spentAt = :now",
+            ConditionExpression = "sessionId = :session AND attribute_not_exists(spentAt)",
+            ExpressionAttributeValues = new() { [":now"] = T(now), [":session"] = S(sessionId) },
+        }, cancellationToken)))
             return false;
         await PutTokenAsync(newHash, sessionId, expiresAt, cancellationToken);
         // False when the session was revoked while rotating.

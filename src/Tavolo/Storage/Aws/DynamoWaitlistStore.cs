@@ -138,7 +138,12 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
         var currentStatus = current.Str("status");
         var item = ToItem(FromWaiteeItem(current) with
         {
-            Name = waitee.Name, PartySize = waitee.PartySize, Email = waitee.Email, Phone = waitee.Phone, Notes = waitee.Notes, NotifyAt = waitee.NotifyAt,
+            Name = waitee.Name,
+            PartySize = waitee.PartySize,
+            Email = waitee.Email,
+            Phone = waitee.Phone,
+            Notes = waitee.Notes,
+            NotifyAt = waitee.NotifyAt,
         });
         foreach (var kept in NotificationState)
         {

@@ -32,13 +32,13 @@ public static class SqliteBackup
         {
             var started = DateTime.UtcNow;
             await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-                { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString()))
+            { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString()))
             {
                 await connection.OpenAsync();
                 await connection.ExecuteAsync("VACUUM INTO $target;", default, ("$target", partial));
             }
             await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder
-                { DataSource = partial, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+            { DataSource = partial, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
             {
                 await copy.OpenAsync();
                 var check = Convert.ToString(await copy.ScalarAsync("PRAGMA integrity_check;", default), CultureInfo.InvariantCulture);
