@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
@@ -11,8 +12,8 @@ namespace Tavolo.Orders;
 
 /// <summary>What the order routes need.</summary>
 public sealed record OrderServices(
-    IOrderStore Orders, IUserStore Users, IMenuStore Menus, OrderRedemptions Redemptions, OrderPlacement Placement, EmfMetrics Metrics, Cursors Cursors, TimeProvider Clock,
-    OrderChanges Changes);
+    [FromServices] IOrderStore Orders, [FromServices] IUserStore Users, [FromServices] IMenuStore Menus, [FromServices] OrderRedemptions Redemptions, [FromServices] OrderPlacement Placement, [FromServices] EmfMetrics Metrics, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock,
+    [FromServices] OrderChanges Changes);
 
 /// <summary>Orders: placed by a customer with a restaurant (an owner account), edited, canceled, acknowledged.</summary>
 public static class OrderEndpoints

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
@@ -7,7 +8,7 @@ using Tavolo.Users;
 namespace Tavolo.Restaurants;
 
 /// <summary>What the restaurant routes need.</summary>
-public sealed record RestaurantServices(IMenuStore Menus, IUserStore Users, Cursors Cursors, TimeProvider Clock);
+public sealed record RestaurantServices([FromServices] IMenuStore Menus, [FromServices] IUserStore Users, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock);
 
 /// <summary>The public restaurant directory and menus, and each restaurant's own menu writes (admins may write any).</summary>
 public static class RestaurantEndpoints
