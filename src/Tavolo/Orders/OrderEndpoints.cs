@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Tavolo.Auth;
 using Tavolo.Idempotency;
 using Tavolo.Platform;
@@ -11,8 +12,9 @@ namespace Tavolo.Orders;
 
 /// <summary>What the order routes need.</summary>
 public sealed record OrderServices(
-    IOrderStore Orders, IUserStore Users, IMenuStore Menus, OrderRedemptions Redemptions, OrderPlacement Placement, EmfMetrics Metrics, Cursors Cursors, TimeProvider Clock,
-    OrderChanges Changes);
+    [FromServices] IOrderStore Orders, [FromServices] IUserStore Users, [FromServices] IMenuStore Menus, [FromServices] OrderRedemptions Redemptions,
+    [FromServices] OrderPlacement Placement, [FromServices] EmfMetrics Metrics, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock,
+    [FromServices] OrderChanges Changes);
 
 /// <summary>Orders: placed by a customer with a restaurant (an owner account), edited, canceled, acknowledged.</summary>
 public static class OrderEndpoints

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Tavolo.Auth;
 using Tavolo.Idempotency;
 using Tavolo.Platform;
@@ -8,7 +9,7 @@ using Tavolo.Users;
 namespace Tavolo.PromoCodes;
 
 /// <summary>What the promo-code routes need.</summary>
-public sealed record PromoCodeServices(IPromoCodeStore Store, IUserStore Users, Cursors Cursors, TimeProvider Clock);
+public sealed record PromoCodeServices([FromServices] IPromoCodeStore Store, [FromServices] IUserStore Users, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock);
 
 /// <summary>Promo codes: issued by owners and admins, used by the user they name at the restaurant they name, listed in a back office.</summary>
 public static class PromoCodeEndpoints

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Tavolo.Auth;
 using Tavolo.Platform;
 using Tavolo.Users;
@@ -7,7 +8,7 @@ using Tavolo.Users;
 namespace Tavolo.Restaurants;
 
 /// <summary>What the restaurant routes need.</summary>
-public sealed record RestaurantServices(IMenuStore Menus, IUserStore Users, Cursors Cursors, TimeProvider Clock);
+public sealed record RestaurantServices([FromServices] IMenuStore Menus, [FromServices] IUserStore Users, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock);
 
 /// <summary>The public restaurant directory and menus, and each restaurant's own menu writes (admins may write any).</summary>
 public static class RestaurantEndpoints
