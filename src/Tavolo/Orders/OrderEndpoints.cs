@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Tavolo.Auth;
 using Tavolo.Idempotency;
 using Tavolo.Platform;
