@@ -30,12 +30,15 @@ public sealed class StreamFanOutTests(ITestOutputHelper output)
         using var client = new HttpClient(handler) { BaseAddress = app.Anonymous().BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var opened = Stopwatch.StartNew();
         var streams = new EventStream[N];
+        var placed = new int[N];
         await Parallel.ForAsync(0, N, new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (i, _) =>
         {
             streams[i] = await EventStream.OpenAsync(client, $"/guest/{tokens[i]}/stream");
             var first = await streams[i].NextAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(i + 2, (int)first!.Data!["position"]!);
+            placed[i] = (int)first!.Data!["position"]!;
         });
+        // Every guest behind the head of the line, each in its own place (parties that join in the same tick may swap).
+        Assert.Equal(Enumerable.Range(2, N), placed.Order());
         opened.Stop();
         var memory = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -45,7 +48,7 @@ public sealed class StreamFanOutTests(ITestOutputHelper output)
         {
             var moved = await streams[i].NextAsync(TimeSpan.FromSeconds(60));
             seenAt[i] = change.Elapsed.TotalMilliseconds;
-            Assert.Equal(i + 1, (int)moved!.Data!["position"]!);
+            Assert.Equal(placed[i] - 1, (int)moved!.Data!["position"]!);
         }).ToList();
         await SeatAsync(staff, id, head);
         await Task.WhenAll(seeing);
