@@ -48,6 +48,7 @@ internal static class OpenApiConventions
                 operation.OperationId = Unique(OperationId(method, path), ids);
             if (operation.Security is not { Count: > 0 })
                 operation.Security = [new OpenApiSecurityRequirement()]; // anonymous: said so, not left to a default
+            DescribeQueryParameters(operation);
             AddClientErrors(operation, document);
         }
 
@@ -56,6 +57,18 @@ internal static class OpenApiConventions
             if (string.IsNullOrEmpty(tag.Description) && tag.Name is { } name)
                 tag.Description = TagDescriptions.GetValueOrDefault(name, $"The {name} routes.");
         }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Money is <c>decimal</c> (12.50, never 12.4999…), but ASP.NET describes a decimal as <c>format: double</c>, so a
+    /// generated client would hold prices and totals in binary floating point. <c>format: decimal</c> says what it is.
+    /// </summary>
+    public static Task MoneyAsDecimal(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(decimal) || type == typeof(decimal?))
+            schema.Format = "decimal";
         return Task.CompletedTask;
     }
 
@@ -80,6 +93,29 @@ internal static class OpenApiConventions
         for (var n = 2; !taken.Add(candidate); n++)
             candidate = id + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return candidate;
+    }
+
+    /// <summary>
+    /// Query records are bound as text (so that every bad value gets a field error, not a bare 400), which ASP.NET
+    /// describes as PascalCase strings: <c>Limit: string</c>. The contract's names are camelCase (binding is
+    /// case-insensitive), and a client should be told what the text must hold: a number, a boolean, a time.
+    /// </summary>
+    private static void DescribeQueryParameters(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            if (parameter.Name is not { Length: > 0 } name)
+                continue;
+            parameter.Name = char.ToLowerInvariant(name[0]) + name[1..];
+            parameter.Schema = parameter.Name switch
+            {
+                "limit" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = 20 },
+                "minDiscount" or "maxDiscount" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100" },
+                "active" => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+                "expiresAfter" or "expiresBefore" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                _ => parameter.Schema,
+            };
+        }
     }
 
     /// <summary>The 4xx the API contract promises: a body or a query can be invalid (400), an id unknown or not yours (404).</summary>

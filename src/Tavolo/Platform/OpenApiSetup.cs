@@ -45,6 +45,7 @@ public static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer(OpenApiConventions.MoneyAsDecimal);
             options.AddDocumentTransformer(OpenApiConventions.ApplyAsync); // last: operationIds, security, 4xx, tags, servers
         });
 
