@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
+using Tavolo.Waitlists;
 using Tavolo.Waitlists.Notifications;
 
 var large = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -29,9 +30,10 @@ static async Task<TimeSpan> ProducerPassAsync(int total)
     try
     {
         await SeedAsync(database, total, Due);
-        var store = new SqliteNotificationStore(database, new SqliteWaitlistStore(database));
+        var store = new SqliteWaitlistStore(database); // the waitlist store is also the notification store
         var producer = new NotificationProducer(store, new SqliteNotificationQueue(database, TimeProvider.System),
-            new EmailChannel(Options.Create(new TavoloOptions())), TimeProvider.System, NullLogger<NotificationProducer>.Instance);
+            new EmailChannel(Options.Create(new SmtpOptions()), Options.Create(new TavoloOptions())), new WaitlistChanges(),
+            TimeProvider.System, NullLogger<NotificationProducer>.Instance);
         var clock = Stopwatch.StartNew();
         var queued = await producer.RunOnceAsync(CancellationToken.None);
         var elapsed = clock.Elapsed;
