@@ -102,7 +102,7 @@ public sealed class SmtpSink : IAsyncDisposable
 /// <summary>A local HTTP endpoint that records webhook calls and answers with a settable status.</summary>
 public sealed class WebhookReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _serving;
 
     public WebhookReceiver()
@@ -110,14 +110,18 @@ public sealed class WebhookReceiver : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             Port = Random.Shared.Next(20000, 60000);
+            var listener = new HttpListener(); // a fresh one per try: a failed Start disposes the listener
             try
             {
-                _listener.Prefixes.Clear();
-                _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-                _listener.Start();
+                listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+                listener.Start();
+                _listener = listener;
                 break;
             }
-            catch (HttpListenerException) when (attempt < 20) { }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
         }
         _serving = ServeAsync();
     }
