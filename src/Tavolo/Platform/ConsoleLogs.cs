@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Tavolo.Platform;
@@ -6,8 +7,8 @@ public static class ConsoleLogs
 {
     /// <summary>
     /// <c>plain</c>: one readable line per event (time, level, category, message), for a person at a terminal.
-    /// <c>json</c>: one JSON object per line with the request id, trace id and user id scopes, for CloudWatch and log
-    /// pipelines.
+    /// <c>json</c>: one compact JSON object per line (<see cref="CompactJsonFormatter"/>) with the request id, trace
+    /// id and user id, for CloudWatch and log pipelines.
     /// </summary>
     public static ILoggingBuilder AddTavoloConsole(this ILoggingBuilder logging, string format)
     {
@@ -23,11 +24,7 @@ public static class ConsoleLogs
         }
         if (!format.Equals("json", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Tavolo__Logging__Format '{format}' is not supported; use 'plain' or 'json'.");
-        return logging.AddJsonConsole(json =>
-        {
-            json.IncludeScopes = true;
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-        });
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CompactJsonFormatter>());
+        return logging.AddConsole(console => console.FormatterName = CompactJsonFormatter.FormatterName);
     }
 }

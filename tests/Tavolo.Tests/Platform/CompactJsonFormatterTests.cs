@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tavolo.Platform;
+
+namespace Tavolo.Tests.Platform;
+
+/// <summary>The JSON log line: every field once, scope values at the top, nulls and templates left out.</summary>
+public sealed class CompactJsonFormatterTests
+{
+    private static string Line(object state, Func<object, Exception?, string> format, Exception? exception = null, params object[] scopes)
+    {
+        var provider = new LoggerExternalScopeProvider();
+        var disposables = scopes.Select(provider.Push).ToList();
+        using var writer = new StringWriter();
+        new CompactJsonFormatter().Write(new LogEntry<object>(LogLevel.Information, "Tavolo.Platform.RequestLogging", default, state, exception, format),
+            provider, writer);
+        disposables.ForEach(d => d.Dispose());
+        return writer.ToString();
+    }
+
+    [Fact]
+    public void An_access_line_holds_each_value_once_and_the_scopes_at_the_top()
+    {
+        var state = new List<KeyValuePair<string, object?>>
+        {
+            new("Method", "GET"), new("Path", "/users/me"), new("Status", 200), new("ElapsedMs", 0.25), new("UserId", "u1"),
+            new("{OriginalFormat}", "{Method} {Path} {Status} in {ElapsedMs:0.0} ms (user {UserId})"),
+        };
+        var scope = new List<KeyValuePair<string, object?>> { new("requestId", "r-1"), new("traceId", null), new("userId", "u1") };
+        var line = Line(state, (_, _) => "GET /users/me 200 in 0.3 ms (user u1)", null, scope);
+
+        Assert.EndsWith("\n", line, StringComparison.Ordinal);
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var json = JsonNode.Parse(line)!.AsObject();
+        Assert.Equal("Information", (string?)json["LogLevel"]);
+        Assert.Equal("Tavolo.Platform.RequestLogging", (string?)json["Category"]);
+        Assert.Equal("GET /users/me 200 in 0.3 ms (user u1)", (string?)json["Message"]);
+        Assert.Equal(200, (int)json["State"]!["Status"]!);
+        Assert.Equal(0.25, (double)json["State"]!["ElapsedMs"]!);
+        Assert.Equal("r-1", (string?)json["requestId"]);
+        Assert.Equal("u1", (string?)json["userId"]);
+        Assert.False(json.ContainsKey("traceId")); // null scope values are left out
+        Assert.DoesNotContain("OriginalFormat", line, StringComparison.Ordinal);
+        Assert.True(DateTime.TryParse((string?)json["Timestamp"], System.Globalization.CultureInfo.InvariantCulture, out _));
+        Assert.True(line.Length < 330, $"{line.Length} bytes: {line}");
+    }
+
+    [Fact]
+    public void Exceptions_and_text_scopes_are_kept_and_user_text_is_escaped()
+    {
+        var line = Line("plain", (_, _) => "boom \"quoted\"\nsecond line", new InvalidOperationException("bad"), "a text scope");
+        var json = JsonNode.Parse(line)!.AsObject();
+        Assert.Equal("boom \"quoted\"\nsecond line", (string?)json["Message"]);
+        Assert.Contains("InvalidOperationException: bad", (string?)json["Exception"], StringComparison.Ordinal);
+        Assert.Equal("a text scope", (string?)json["Scope"]);
+        Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // a newline in user text cannot forge a second line
+    }
+}
