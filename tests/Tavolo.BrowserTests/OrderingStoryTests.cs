@@ -62,6 +62,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await customer.Page.WaitForURLAsync("**/restaurants");
         await customer.Page.GetByRole(AriaRole.Link, new() { Name = "Account" }).ClickAsync();
         await customer.Page.WaitForURLAsync("**/account");
+        await Expect(customer.Page.Locator("#my-id")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\S")); // filled in by the page's script
         var customerNumber = (await customer.Page.Locator("#my-id").TextContentAsync())!;
         Assert.False(string.IsNullOrWhiteSpace(customerNumber));
         await Expect(customer.Page.Locator("li.session")).ToHaveCountAsync(1);
