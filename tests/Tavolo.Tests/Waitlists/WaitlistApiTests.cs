@@ -236,7 +236,10 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         using var client = owner.Client();
         var added = new List<string>();
         for (var i = 0; i < 5; i++)
+        {
             added.Add((string)(await AddAsync(client, id, "P" + i))["id"]!);
+            app.Clock.Advance(TimeSpan.FromMilliseconds(10)); // queue order is join time, then id: parties joined in one tick may swap
+        }
         await client.PostAsync($"/waitlists/{id}/waitees/{added[1]}/seat", null);
 
         var seen = new List<string>();
