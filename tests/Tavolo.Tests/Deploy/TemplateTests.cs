@@ -223,6 +223,23 @@ public sealed class TemplateTests
             Assert.True(function.Children.ContainsKey("Policies") || Modules(function).Length == 0, $"{name} has no policy of its own");
     }
 
+    [Fact]
+    public void Every_function_runs_with_the_small_gen0_budget_that_keeps_a_128_MB_function_under_100_MB()
+    {
+        // docs/performance.md, Memory: the default cache-sized gen0 budget let a request burst raise AOT peak RSS to 134 MB.
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Repository.Root, "deploy", "template.yaml")))
+            yaml.Load(reader);
+        var globals = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["Globals"])["Function"];
+        var variables = (YamlMappingNode)((YamlMappingNode)globals["Environment"])["Variables"];
+        Assert.Equal("400000", variables["DOTNET_GCgen0size"].ToString()); // hex: 4 MiB
+        foreach (var (name, function) in OfType("AWS::Serverless::Function"))
+        {
+            if (function.Children.TryGetValue("Environment", out var environment))
+                Assert.False(((YamlMappingNode)((YamlMappingNode)environment)["Variables"]).Children.ContainsKey("DOTNET_GCgen0size"), $"{name} overrides the gen0 budget");
+        }
+    }
+
     private static List<string> KeyNames(string partition, string? sort) => sort is null ? [partition] : [partition, sort];
 
     private static List<string> Keys(YamlSequenceNode schema) =>

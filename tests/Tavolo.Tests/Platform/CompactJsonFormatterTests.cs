@@ -56,4 +56,16 @@ public sealed class CompactJsonFormatterTests
         Assert.Equal("a text scope", (string?)json["Scope"]);
         Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // a newline in user text cannot forge a second line
     }
+
+    [Fact]
+    public void Broken_text_from_a_caller_still_makes_one_valid_line()
+    {
+        // A JSON body can carry a lone surrogate ("\ud800"); if it reaches a log line it must not throw into the request.
+        var state = new List<KeyValuePair<string, object?>> { new("Name", "a\ud800b"), new("{OriginalFormat}", "{Name}") };
+        var line = Line(state, (_, _) => "joined a\ud800b", null, new List<KeyValuePair<string, object?>> { new("requestId", "r\udfff") });
+        var json = JsonNode.Parse(line)!.AsObject();
+        Assert.StartsWith("joined a", (string?)json["Message"], StringComparison.Ordinal);
+        Assert.NotNull(json["State"]!["Name"]);
+        Assert.NotNull(json["requestId"]);
+    }
 }
