@@ -73,8 +73,7 @@ app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSharedPages(); // /restaurants, /orders, /promo-codes: the page for a browser's navigation, else the API
-app.UseAuthentication();
-app.Use(RequestLogging.AddUserScope);
+app.UseBearerTokens(); // the caller from a bearer token, and its user id in the log scope
 app.UseAuthorization();
 app.UseRateLimiter();
 

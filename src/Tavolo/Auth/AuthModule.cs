@@ -1,14 +1,14 @@
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
 using Tavolo.Users;
 
 namespace Tavolo.Auth;
 
-/// <summary>The auth module: tokens, sessions, passwords, the "Bearer" scheme and its policies, the TOKEN authorizer event.</summary>
+/// <summary>The auth module: tokens, sessions, passwords, bearer tokens and the policies, the TOKEN authorizer event.</summary>
 public static class AuthModule
 {
-    /// <summary>Tokens, sessions, passwords and the "Bearer" scheme; always on, since every module authenticates.
+    /// <summary>Tokens, sessions, passwords and bearer tokens; always on, since every module authenticates.
     /// After <c>AddStorage</c>: on a single process the sessions port is wrapped so revocations write through <see cref="LiveSessions"/>.</summary>
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {
@@ -33,8 +33,7 @@ public static class AuthModule
             SingleProcess(sp) ? sp.GetRequiredService<LiveSessions>() : null));
         services.AddSingleton<SessionService>();
         services.AddSingleton<ILambdaEventHandler, TokenAuthorizerEvent>();
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, BearerChallenge>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Staff, policy => policy.RequireRole(Roles.Owner, Roles.Admin));

@@ -7,8 +7,8 @@ public static class ConsoleLogs
 {
     /// <summary>
     /// <c>plain</c>: one readable line per event (time, level, category, message), for a person at a terminal.
-    /// <c>json</c>: one compact JSON object per line (<see cref="CompactJsonFormatter"/>) with the request id, trace
-    /// id and user id, for CloudWatch and log pipelines.
+    /// <c>json</c>: one compact JSON object per line (<see cref="CompactJson"/>) with the request id, trace
+    /// id and user id, for CloudWatch and log pipelines, written in batches (<see cref="Stdout"/>).
     /// </summary>
     public static ILoggingBuilder AddTavoloConsole(this ILoggingBuilder logging, string format)
     {
@@ -24,7 +24,8 @@ public static class ConsoleLogs
         }
         if (!format.Equals("json", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Tavolo__Logging__Format '{format}' is not supported; use 'plain' or 'json'.");
-        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, CompactJsonFormatter>());
-        return logging.AddConsole(console => console.FormatterName = CompactJsonFormatter.FormatterName);
+        logging.Services.TryAddSingleton<Stdout>();
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, JsonLinesLoggerProvider>());
+        return logging;
     }
 }

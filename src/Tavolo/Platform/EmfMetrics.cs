@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Tavolo.Platform;
 
@@ -53,7 +54,11 @@ public sealed class EmfMetrics(TimeProvider clock, TextWriter? output)
 
 public static class EmfMetricsSetup
 {
-    /// <summary>EMF lines on stdout when <paramref name="enabled"/> (on Lambda by default), else none.</summary>
-    public static IServiceCollection AddEmfMetrics(this IServiceCollection services, bool enabled) =>
-        services.AddSingleton(sp => new EmfMetrics(sp.GetRequiredService<TimeProvider>(), enabled ? Console.Out : null));
+    /// <summary>EMF lines on stdout when <paramref name="enabled"/> (on Lambda by default), else none; whole lines, in
+    /// turn with the JSON log's (<see cref="Stdout"/>), so that no metric line is split by a log line.</summary>
+    public static IServiceCollection AddEmfMetrics(this IServiceCollection services, bool enabled)
+    {
+        services.TryAddSingleton<Stdout>();
+        return services.AddSingleton(sp => new EmfMetrics(sp.GetRequiredService<TimeProvider>(), enabled ? sp.GetRequiredService<Stdout>().Lines() : null));
+    }
 }

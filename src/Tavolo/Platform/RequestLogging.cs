@@ -39,11 +39,10 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     }
 
     /// <summary>After authentication: adds the user id to the request's log scope, for everything the handler logs.</summary>
-    public static Task AddUserScope(HttpContext context, RequestDelegate next)
+    public static void SetUserId(HttpContext context, string? userId)
     {
         if (context.Features.Get<RequestScope>() is { } scope)
-            scope.UserId = context.User.FindFirstValue("sub");
-        return next(context);
+            scope.UserId = userId;
     }
 
     /// <summary>The path, or its route template when a route value is a secret (<c>/guest/{guestToken}</c>).</summary>

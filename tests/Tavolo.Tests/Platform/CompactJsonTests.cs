@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,17 +8,17 @@ using Tavolo.Platform;
 namespace Tavolo.Tests.Platform;
 
 /// <summary>The JSON log line: every field once, scope values at the top, nulls and templates left out.</summary>
-public sealed class CompactJsonFormatterTests
+public sealed class CompactJsonTests
 {
     private static string Line(object state, Func<object, Exception?, string> format, Exception? exception = null, params object[] scopes)
     {
         var provider = new LoggerExternalScopeProvider();
         var disposables = scopes.Select(provider.Push).ToList();
-        using var writer = new StringWriter();
-        new CompactJsonFormatter().Write(new LogEntry<object>(LogLevel.Information, "Tavolo.Platform.RequestLogging", default, state, exception, format),
-            provider, writer);
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.True(CompactJson.Write(new LogEntry<object>(LogLevel.Information, "Tavolo.Platform.RequestLogging", default, state, exception, format),
+            provider, buffer));
         disposables.ForEach(d => d.Dispose());
-        return writer.ToString();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     [Fact]
