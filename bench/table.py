@@ -44,10 +44,15 @@ for kind in kinds:
     rows.append(["p99 bare /hello (ms)", spread(list(data[("bare", kind, "hello", "p99")].values()), "{:.2f}")] + [""] * len(builds))
     for route, name in routes:
         rows.append([f"p99 {name} (ms)", ""] + [spread(list(data[(b, kind, route, "p99")].values()), "{:.2f}") for b in builds])
+    rows.append(["server CPU per request, bare /hello (us)", spread(list(data[("bare", kind, "hello", "cpu")].values()), "{:.1f}")] + [""] * len(builds))
+    for route, name in routes:
+        rows.append([f"server CPU per request, {name} (us)", ""] + [spread(list(data[(b, kind, route, "cpu")].values()), "{:.1f}") for b in builds])
     for route, name in routes:
         rows.append([f"in-process {name} at c=1 (ms)", ""] + [spread(list(data[(b, kind, route, "ms")].values()), "{:.3f}") for b in builds])
     rows.append(["peak RSS under load (MB)", spread(list(data[("bare", kind, "-", "rss")].values()), "{:.0f}")]
                 + [spread(list(data[(b, kind, "-", "rss")].values()), "{:.0f}") for b in builds])
+    rows.append(["peak anonymous memory under load (MB)", spread(list(data[("bare", kind, "-", "anon")].values()), "{:.0f}")]
+                + [spread(list(data[(b, kind, "-", "anon")].values()), "{:.0f}") for b in builds])
     bare_cold = med(cold[("bare", kind)])
     if cold[("bare", kind)] and all(cold[(b, kind)] for b in builds):
         rows.append(["cold start, median of 7 (ms)", f"{bare_cold:.0f} ({min(cold[('bare', kind)]):.0f}-{max(cold[('bare', kind)]):.0f})"]

@@ -3,7 +3,9 @@
 # source-generated JSON route) as the baseline, JIT and Native AOT:
 #   req/s and p99 of GET /users/me, GET /orders/{id}, POST /orders under `wrk -t1 -c16`, as ratios to bare /hello;
 #   peak RSS (VmHWM) of each process after that load; cold start exec -> first 200 from /health, median of 7;
-#   in-process duration per request at concurrency 1 (from the access log), the input of the Lambda cost.
+#   in-process duration per request at concurrency 1 (from the access log), the input of the Lambda cost;
+#   the server's CPU time per request under the load (steadier than req/s on a shared machine) and peak anonymous
+#   memory (RssAnon + RssShmem, sampled: what a memory limit cannot reclaim, unlike the binary's clean file pages).
 # Every round measures the bare app and then each Tavolo build back to back, so ratios compare like with like on a
 # noisy shared machine; the summary gives the median ratio over the rounds and its spread (min-max).
 #
@@ -46,12 +48,29 @@ command_of() { # <build> <kind>
 }
 record() { echo "$*" >> "$results"; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$TAVOLO_PID/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$TAVOLO_PID/stat"; } # user + system time of the server so far
+# Peak anonymous memory (RssAnon + RssShmem: the heaps, stacks and code the process wrote, not the clean file pages of
+# its binary and libraries that the kernel can drop and re-read), sampled every 50 ms while the load runs.
+anon_start() {
+  ANON_FILE=$(mktemp)
+  ( peak=0; while kill -0 "$TAVOLO_PID" 2>/dev/null; do
+      now=$(awk '/RssAnon|RssShmem/ { s += $2 } END { print int(s / 1024) }' "/proc/$TAVOLO_PID/status" 2>/dev/null || echo 0)
+      [ "${now:-0}" -gt "$peak" ] && { peak=$now; echo "$peak" > "$ANON_FILE"; }
+      sleep 0.05
+    done ) &
+  ANON_PID=$!
+}
+anon_stop() { kill "$ANON_PID" 2>/dev/null || true; wait "$ANON_PID" 2>/dev/null || true; cat "$ANON_FILE"; rm -f "$ANON_FILE"; }
 
-wrk_run() { # <label> <wrk args...>: records req/s and p99 (ms); fails on any non-2xx answer
+wrk_run() { # <label> <wrk args...>: records req/s, p99 (ms) and the server's CPU time per request (us); fails on any non-2xx answer
   local label=$1; shift
+  local before; before=$(cpu_ticks)
   local out; out=$(wrk --latency -t1 -c"$connections" -d"${seconds}s" "$@")
+  local after; after=$(cpu_ticks)
   if grep -q "Non-2xx" <<< "$out"; then echo "$out" >&2; exit 1; fi
   record "$label rps $(awk '/Requests\/sec/ { print $2 }' <<< "$out")"
+  # CPU per request barely moves with what else the machine runs (req/s does): the figure to compare on a busy box.
+  record "$label cpu $(awk -v t="$(getconf CLK_TCK)" -v d="$((after - before))" '/requests in/ { printf "%.1f", d / t / $1 * 1e6 }' <<< "$out")"
   record "$label p99 $(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<< "$out")"
 }
 warm() { wrk -t1 -c"$connections" -d3s "$@" > /dev/null; }
@@ -87,8 +106,10 @@ print(f"{sum(v) / len(v):.3f}" if v else "nan")')"
 
 load_bare() { # <kind> <round>
   start_tavolo $(command_of bare "$1")
+  anon_start
   warm "$TAVOLO_URL/hello"
   wrk_run "bare $1 $2 hello" "$TAVOLO_URL/hello"
+  record "bare $1 $2 anon $(anon_stop)"
   record "bare $1 $2 rss $(peak_rss_mb)"
   stop_tavolo
 }
@@ -107,9 +128,11 @@ load_tavolo() { # <build> <kind> <round>
     -d "{\"orderId\":\"$order_id\",\"restaurantId\":\"$restaurant\",\"items\":$(order_items)}" > /dev/null
   export TOKEN=$token RESTAURANT=$restaurant ITEMS; ITEMS=$(order_items)
   local auth=(-H "Authorization: Bearer $token")
+  anon_start
   warm "${auth[@]}" "$TAVOLO_URL/users/me"; wrk_run "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
   warm "${auth[@]}" "$TAVOLO_URL/orders/$order_id"; wrk_run "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
   warm -s bench/post-order.lua "$TAVOLO_URL"; wrk_run "$tag post" -s bench/post-order.lua "$TAVOLO_URL"
+  record "$tag anon $(anon_stop)"
   record "$tag rss $(peak_rss_mb)"
   in_process_ms "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
   in_process_ms "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
