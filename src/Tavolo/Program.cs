@@ -65,7 +65,8 @@ builder.Services.AddWeb();
 var app = builder.Build();
 
 await app.Services.PrepareStorageAsync();
-app.Services.GetRequiredService<SigningKeys>(); // load or create the key ring now: fail fast, and not on the first request
+app.Services.GetRequiredService<SigningKeys>(); // read and check (or create) the key ring now: a bad file fails the start
+app.WarmAuthWhenListening(); // the keys' OpenSSL objects and the token rules: in the background, off the cold start
 await app.Services.GetRequiredService<AdminBootstrap>().RunAsync(CancellationToken.None);
 
 app.UseTavoloClientAddress(options);

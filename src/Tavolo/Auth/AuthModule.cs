@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
@@ -42,6 +43,28 @@ public static class AuthModule
     }
 
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app) => AuthEndpoints.Map(app);
+
+    /// <summary>
+    /// Once the app listens, builds the signing keys' OpenSSL objects and the token rules on a pool thread, so that
+    /// neither the cold start (exec → first <c>/health</c>) nor, usually, the first authenticated request waits for
+    /// OpenSSL. A key OpenSSL refuses (a point off the curve) stops the app with exit code 1, as a malformed file does
+    /// at start.
+    /// </summary>
+    public static void WarmAuthWhenListening(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() =>
+        {
+            try
+            {
+                app.Services.GetRequiredService<SigningKeys>().Warm();
+                _ = app.Services.GetRequiredService<Authenticator>();
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                app.Logger.LogCritical(e, "The signing key ring holds a key OpenSSL refuses; stopping.");
+                Environment.ExitCode = 1;
+                app.Lifetime.StopApplication();
+            }
+        }));
 
     /// <summary>Every revocation passes through this process (not Lambda, where many processes serve one table).</summary>
     private static bool SingleProcess(IServiceProvider services) =>

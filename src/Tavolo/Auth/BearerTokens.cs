@@ -61,11 +61,12 @@ public static class BearerTokens
 {
     public static IApplicationBuilder UseBearerTokens(this IApplicationBuilder app)
     {
-        var authenticator = app.ApplicationServices.GetRequiredService<Authenticator>();
+        Authenticator? authenticator = null; // resolved by the first request that brings a token: not on the cold-start path
         return app.Use(async (context, next) =>
         {
             if (TokenOf(context.Request.Headers.Authorization.ToString()) is { } token
-                && await authenticator.AuthenticateAsync(token, context.RequestAborted) is { } identity)
+                && await (authenticator ??= context.RequestServices.GetRequiredService<Authenticator>())
+                    .AuthenticateAsync(token, context.RequestAborted) is { } identity)
             {
                 context.User = new ClaimsPrincipal(identity);
                 Tavolo.Platform.RequestLogging.SetUserId(context, identity.FindFirst("sub")?.Value);

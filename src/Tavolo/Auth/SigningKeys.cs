@@ -12,6 +12,9 @@ namespace Tavolo.Auth;
 /// The ES256 (P-256) key ring. Generated on first run into a JSON file (<c>Tavolo__Auth__SigningKeyPath</c>,
 /// default <c>signing-keys.json</c> beside the database) that may hold several keys: the newest signs, every one
 /// verifies and is published in the JWKS, so a key can be rotated in by adding one and retired later by removing it.
+/// The file is read and checked when the app starts; the keys become OpenSSL key objects on first use (loading
+/// OpenSSL is a fifth of a Native AOT cold start, and <c>/health</c> needs no key), which <see cref="Warm"/> does in the
+/// background once the app is listening (docs/performance.md, cold start).
 /// </summary>
 public sealed class SigningKeys
 {
@@ -30,28 +33,35 @@ public sealed class SigningKeys
         if (file.Keys.Count == 0)
             throw new InvalidOperationException($"The signing key file {path} holds no key.");
 
-        All = file.Keys.OrderByDescending(k => k.CreatedAt).Select(ToSecurityKey).ToArray();
-        Current = new SigningCredentials(All[0], Algorithm);
+        var keys = file.Keys.OrderByDescending(k => k.CreatedAt).Select(Decode).ToArray();
+        _all = new Lazy<ECDsaSecurityKey[]>(() => [.. keys.Select(k => ToSecurityKey(k.Kid, k.Parameters))]);
+        _current = new Lazy<SigningCredentials>(() => new SigningCredentials(_all.Value[0], Algorithm));
         Jwks = new JsonWebKeySet(file.Keys.Select(k => new PublicJwk("EC", "sig", Algorithm, k.Kid, "P-256", k.X, k.Y)).ToList());
     }
 
-    /// <summary>Every key tokens may be signed with, newest first.</summary>
-    public IReadOnlyList<ECDsaSecurityKey> All { get; }
+    private readonly Lazy<ECDsaSecurityKey[]> _all;
+    private readonly Lazy<SigningCredentials> _current;
 
-    public SigningCredentials Current { get; }
+    /// <summary>Every key tokens may be signed with, newest first.</summary>
+    public IReadOnlyList<ECDsaSecurityKey> All => _all.Value;
+
+    public SigningCredentials Current => _current.Value;
+
+    /// <summary>Makes the key objects now (OpenSSL loads and checks every point), so the first request need not.</summary>
+    public void Warm() => _ = Current;
 
     public JsonWebKeySet Jwks { get; }
 
-    private static ECDsaSecurityKey ToSecurityKey(StoredKey key)
+    /// <summary>The stored key's numbers, decoded now so that a malformed file fails the start.</summary>
+    private static (string Kid, ECParameters Parameters) Decode(StoredKey key) => (key.Kid, new ECParameters
     {
-        var ecdsa = ECDsa.Create(new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            D = Base64Url.DecodeFromChars(key.D),
-            Q = new ECPoint { X = Base64Url.DecodeFromChars(key.X), Y = Base64Url.DecodeFromChars(key.Y) },
-        });
-        return new ECDsaSecurityKey(ecdsa) { KeyId = key.Kid };
-    }
+        Curve = ECCurve.NamedCurves.nistP256,
+        D = Base64Url.DecodeFromChars(key.D),
+        Q = new ECPoint { X = Base64Url.DecodeFromChars(key.X), Y = Base64Url.DecodeFromChars(key.Y) },
+    });
+
+    private static ECDsaSecurityKey ToSecurityKey(string kid, ECParameters parameters) =>
+        new(ECDsa.Create(parameters)) { KeyId = kid };
 
     private static byte[] NewFile()
     {

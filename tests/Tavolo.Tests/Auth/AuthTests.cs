@@ -338,3 +338,37 @@ public sealed class ConfiguredKeysTests(ConfiguredKeysApp app) : IClassFixture<C
         Assert.False(File.Exists(Path.Combine(app.DataDirectory, "signing-keys.json")));
     }
 }
+
+/// <summary>The key ring is checked at start without OpenSSL; the keys' OpenSSL objects are made on first use or by the warm-up.</summary>
+public sealed class SigningKeyRingTests
+{
+    private static Tavolo.Auth.SigningKeys Ring(string json)
+    {
+        var options = new Tavolo.Platform.TavoloOptions();
+        options.Auth.SigningKeys = json;
+        return new Tavolo.Auth.SigningKeys(Microsoft.Extensions.Options.Options.Create(options));
+    }
+
+    [Fact]
+    public void A_malformed_ring_fails_at_start()
+    {
+        Assert.ThrowsAny<Exception>(() => Ring("""{"keys":[{"kid":"k","d":"***","x":"AA","y":"AA","createdAt":"2026-01-01T00:00:00Z"}]}"""));
+        Assert.Throws<InvalidOperationException>(() => Ring("""{"keys":[]}"""));
+    }
+
+    [Fact]
+    public void A_point_off_the_curve_is_refused_when_the_keys_are_made_and_a_good_ring_signs_after_warming()
+    {
+        var good = System.Text.Json.Nodes.JsonNode.Parse(ConfiguredKeysApp.Ring)!;
+        var key = good["keys"]![0]!;
+        var offCurve = key.DeepClone();
+        offCurve["x"] = offCurve["y"]!.GetValue<string>(); // (y, y) is not on P-256
+        var bad = Ring(new System.Text.Json.Nodes.JsonObject { ["keys"] = new System.Text.Json.Nodes.JsonArray(offCurve) }.ToJsonString());
+        Assert.Single(bad.Jwks.Keys); // read and published without OpenSSL
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(bad.Warm);
+
+        var ring = Ring(ConfiguredKeysApp.Ring);
+        ring.Warm();
+        Assert.Equal((string)key["kid"]!, ring.Current.Key.KeyId);
+    }
+}
