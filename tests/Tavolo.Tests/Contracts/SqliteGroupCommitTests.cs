@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
 
 namespace Tavolo.Tests.Contracts;
@@ -120,13 +118,11 @@ public sealed class SqliteGroupCommitTests(SqliteFixture sqlite) : IClassFixture
     [Fact]
     public async Task Disposing_with_writes_queued_lets_the_running_batch_commit_and_fails_the_rest_without_hanging()
     {
-        var directory = Directory.CreateTempSubdirectory("tavolo-groupcommit-").FullName;
+        var own = new SqliteFixture(); // its own file: this database is disposed
+        await own.InitializeAsync();
         try
         {
-            var options = new TavoloOptions();
-            options.Sqlite.Path = Path.Combine(directory, "dispose.db");
-            var database = new SqliteDatabase(Options.Create(options));
-            await database.MigrateAsync();
+            var database = own.Database;
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var held = database.WriteAsync(async (connection, token) =>
@@ -151,8 +147,7 @@ public sealed class SqliteGroupCommitTests(SqliteFixture sqlite) : IClassFixture
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            await own.DisposeAsync();
         }
     }
 
