@@ -65,15 +65,13 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
 
     public Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE idempotency_records SET response_status = $status, response_content_type = $type, response_location = $location, response_body = $body
                 WHERE key = $key AND lease_token = $token;
                 """, cancellationToken,
                 ("$key", key), ("$token", leaseToken), ("$status", response.Status), ("$type", response.ContentType),
-                ("$location", response.Location), ("$body", response.Body)) == 1;
-        }, cancellationToken);
+                ("$location", response.Location), ("$body", response.Body)) == 1, cancellationToken);
 
     public Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>

@@ -65,10 +65,8 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
 
     public Task<bool> DeleteAsync(string restaurantId, string itemId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
-                "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1;
-        }, cancellationToken);
+            await connection.ExecuteAsync(
+                "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1, cancellationToken);
 
     private static (string, object?)[] Parameters(MenuItem i) =>
     [

@@ -12,14 +12,12 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
 
     public Task<bool> CreateAsync(Order order, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 $"""
                 INSERT INTO orders ({Columns})
                 VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
                 ON CONFLICT (order_id) DO NOTHING;
-                """, cancellationToken, Parameters(order)) == 1;
-        }, cancellationToken);
+                """, cancellationToken, Parameters(order)) == 1, cancellationToken);
 
     public async Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken)
     {
@@ -53,14 +51,12 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
 
     public Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
                     discount = $discount, total = $total, updated_at = $updated, version = $version
                 WHERE order_id = $id AND status = 'PLACED' AND version = $expected;
-                """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1;
-        }, cancellationToken);
+                """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1, cancellationToken);
 
     public Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>

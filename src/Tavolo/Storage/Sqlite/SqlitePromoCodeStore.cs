@@ -7,14 +7,12 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 {
     public Task<bool> CreateAsync(PromoCode code, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 $"""
                 INSERT INTO promo_codes ({PromoCodeSql.Columns})
                 VALUES ($code, $owner, $creator, $restaurant, $discount, $expires, $description, $max, $redemptions, $created, $updated)
                 ON CONFLICT (code) DO NOTHING;
-                """, cancellationToken, Parameters(code)) == 1;
-        }, cancellationToken);
+                """, cancellationToken, Parameters(code)) == 1, cancellationToken);
 
     public async Task<PromoCode?> FindAsync(string code, string? visibleTo, CancellationToken cancellationToken)
     {
@@ -35,25 +33,21 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
 
     public Task<bool> UpdateAsync(PromoCode code, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE promo_codes SET owner_id = $owner, discount_percentage = $discount, expires_at = $expires,
                     description = $description, max_redemptions = $max, updated_at = $updated
                 WHERE code = $code AND ($max IS NULL OR redemptions <= $max);
-                """, cancellationToken, Parameters(code)) == 1;
-        }, cancellationToken);
+                """, cancellationToken, Parameters(code)) == 1, cancellationToken);
 
     public Task<bool> DeleteAsync(string code, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1;
-        }, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1, cancellationToken);
 
     public Task<Redemption> RedeemAsync(string code, string userId, string orderId, string restaurantId, DateTime now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
         {
-            // BEGIN IMMEDIATE: the check and the count happen under the write lock, so concurrent orders cannot both take the last one.
+            // One write: the check and the count run together on the writer, so concurrent orders cannot both take the last one.
             if (await FindAsync(connection, code, cancellationToken) is not { } promo)
                 return Redemption.Refused(PromoReason.NotFound);
             var already = await connection.ScalarAsync(

@@ -55,11 +55,9 @@ public sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
 
     public Task<bool> RevokeAsync(string sessionId, string userId, DateTime now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 "UPDATE sessions SET revoked_at = COALESCE(revoked_at, $now) WHERE id = $id AND user_id = $user;", cancellationToken,
-                ("$now", Sql.Time(now)), ("$id", sessionId), ("$user", userId)) == 1;
-        }, cancellationToken);
+                ("$now", Sql.Time(now)), ("$id", sessionId), ("$user", userId)) == 1, cancellationToken);
 
     public Task RevokeAllAsync(string userId, string? exceptSessionId, DateTime now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>

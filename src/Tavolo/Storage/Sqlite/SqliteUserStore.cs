@@ -81,9 +81,7 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1;
-        }, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1, cancellationToken);
 
     public async Task<bool> AnyWithRoleAsync(string role, CancellationToken cancellationToken)
     {

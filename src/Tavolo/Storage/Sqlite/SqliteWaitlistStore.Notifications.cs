@@ -75,13 +75,11 @@ public sealed partial class SqliteWaitlistStore : INotificationStore
 
     public Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
                 WHERE id = $id AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until <= $now);
-                """, cancellationToken, ("$lease", Sql.Time(leaseUntil)), ("$id", notificationId), ("$now", Sql.Time(now))) == 1;
-        }, cancellationToken);
+                """, cancellationToken, ("$lease", Sql.Time(leaseUntil)), ("$id", notificationId), ("$now", Sql.Time(now))) == 1, cancellationToken);
 
     public Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, cancellationToken) =>

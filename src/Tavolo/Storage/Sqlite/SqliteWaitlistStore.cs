@@ -54,22 +54,18 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
 
     public Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE waitlists SET name = $name, description = $description, average_wait_minutes = $average, is_open = $open,
                     webhook_url = $webhook, updated_at = $updated
                 WHERE id = $id AND owner_id = $owner;
-                """, cancellationToken, Parameters(waitlist)) == 1;
-        }, cancellationToken);
+                """, cancellationToken, Parameters(waitlist)) == 1, cancellationToken);
 
     public Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 "DELETE FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);", cancellationToken,
-                ("$id", id), ("$owner", ownerId)) == 1;
-        }, cancellationToken);
+                ("$id", id), ("$owner", ownerId)) == 1, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken)
     {
@@ -161,15 +157,13 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
 
     public Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-        {
-            return await connection.ExecuteAsync(
+            await connection.ExecuteAsync(
                 """
                 UPDATE waitees SET due_at = $now
                 WHERE id = $id AND status = 'WAITING' AND due_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM notifications WHERE waitee_id = $id AND status = 'QUEUED');
                 """, cancellationToken,
-                ("$now", Sql.Time(now)), ("$id", waiteeId)) == 1;
-        }, cancellationToken);
+                ("$now", Sql.Time(now)), ("$id", waiteeId)) == 1, cancellationToken);
 
     public async Task<IReadOnlyList<WaitSample>> RecentWaitsAsync(string waitlistId, int count, CancellationToken cancellationToken)
     {
