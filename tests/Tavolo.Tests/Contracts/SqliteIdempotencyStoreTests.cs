@@ -4,7 +4,7 @@ using Tavolo.Storage.Sqlite;
 
 namespace Tavolo.Tests.Contracts;
 
-/// <summary>What only the SQLite idempotency adapter can get wrong: its own write turn.</summary>
+/// <summary>What only the SQLite idempotency adapter can get wrong: waiting on its own write.</summary>
 public sealed class SqliteIdempotencyStoreTurnTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
 {
     [Fact]
@@ -15,28 +15,24 @@ public sealed class SqliteIdempotencyStoreTurnTests(SqliteFixture sqlite) : ICla
         var claim = new IdempotencyRecord("user|/orders|" + Guid.NewGuid(), "f", Guid.NewGuid().ToString("N"), now.AddSeconds(60), now.AddHours(24));
         // The first claim statement finds the row taken, and the read then finds it gone (released by another process
         // in between): a trigger that skips this key's first insert once makes exactly that happen.
-        await using (var connection = await sqlite.Database.OpenWriteAsync())
-        {
-            await connection.ExecuteAsync(
-                """
-                CREATE TABLE vanish_once (key TEXT);
-                INSERT INTO vanish_once VALUES ($key);
-                CREATE TRIGGER vanish BEFORE INSERT ON idempotency_records
-                WHEN NEW.key IN (SELECT key FROM vanish_once)
-                BEGIN DELETE FROM vanish_once; SELECT RAISE(IGNORE); END;
-                """, default, ("$key", claim.Key));
-        }
+        await sqlite.Database.WriteAsync((connection, token) => connection.ExecuteAsync(
+            """
+            CREATE TABLE vanish_once (key TEXT);
+            INSERT INTO vanish_once VALUES ($key);
+            CREATE TRIGGER vanish BEFORE INSERT ON idempotency_records
+            WHEN NEW.key IN (SELECT key FROM vanish_once)
+            BEGIN DELETE FROM vanish_once; SELECT RAISE(IGNORE); END;
+            """, token, ("$key", claim.Key)), default);
         try
         {
             var claimed = store.TryClaimAsync(claim, now, default);
-            // Calling itself while holding the write turn would wait for that turn forever.
+            // Queueing a second write from inside its own write would wait for itself forever.
             Assert.Null(await claimed.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Equal(claim, await store.TryClaimAsync(claim with { LeaseToken = "other" }, now, default));
         }
         finally
         {
-            await using var connection = await sqlite.Database.OpenWriteAsync();
-            await connection.ExecuteAsync("DROP TRIGGER vanish; DROP TABLE vanish_once;", default);
+            await sqlite.Database.WriteAsync((connection, token) => connection.ExecuteAsync("DROP TRIGGER vanish; DROP TABLE vanish_once;", token), default);
         }
     }
 }

@@ -7,15 +7,15 @@ using Tavolo.Platform;
 namespace Tavolo.Storage.Sqlite;
 
 /// <summary>
-/// The embedded database: one file in WAL mode, pooled connections (one per operation, so concurrent
-/// requests read in parallel and writers queue on SQLite's lock with a busy timeout), and numbered
-/// migrations applied at start-up.
+/// The embedded database: one file in WAL mode, pooled connections for reads (one per operation, so concurrent
+/// requests read in parallel), one writer loop that commits the writes waiting at that moment together
+/// (<see cref="WriteAsync{T}"/>, group commit: one transaction and one WAL commit for many writes), and numbered
+/// migrations applied at start-up. Other processes on the same file meet SQLite's lock and its busy timeout.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
-    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteDatabase(IOptions<TavoloOptions> options)
     {
@@ -33,35 +33,10 @@ public sealed class SqliteDatabase : IDisposable
             ForeignKeys = true,
             DefaultTimeout = 30, // seconds a command waits on a locked database before failing
         }.ToString();
+        StartWriter();
     }
 
     public string Path { get; }
-
-    /// <summary>
-    /// A connection for a write. Writers take turns in this process (SQLite allows one at a time anyway): waiting here
-    /// hands over at once, where a writer that finds the file locked sleeps in Microsoft.Data.Sqlite's busy loop
-    /// (150 ms steps). The turn ends when the connection is disposed. Other processes still meet SQLite's own lock.
-    /// </summary>
-    public async Task<SqliteConnection> OpenWriteAsync(CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = await OpenAsync(cancellationToken);
-            var released = 0;
-            connection.Disposed += (_, _) =>
-            {
-                if (Interlocked.Exchange(ref released, 1) == 0)
-                    _writer.Release();
-            };
-            return connection;
-        }
-        catch
-        {
-            _writer.Release();
-            throw;
-        }
-    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -101,7 +76,24 @@ public sealed class SqliteDatabase : IDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Lets the batch in flight commit; writes still queued fail with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        StopWriter();
+        _writer.Wait(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        StopWriter();
+        await _writer.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private void StopWriter()
+    {
+        _disposed = true;
+        _writes.Writer.TryComplete();
+    }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {

@@ -10,18 +10,18 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
 {
     private const string Columns = "id, restaurant_id, name, description, price, category, available, created_at, updated_at";
 
-    public async Task<bool> AddAsync(MenuItem item, int maxItems, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        // One statement: the count and the insert happen in the same write, so two racing adds cannot make max + 1.
-        return await connection.ExecuteAsync(
-            $"""
-            INSERT INTO menu_items ({Columns})
-            SELECT $id, $restaurant, $name, $description, $price, $category, $available, $created, $updated
-            WHERE (SELECT COUNT(*) FROM menu_items WHERE restaurant_id = $restaurant) < $max
-            ON CONFLICT (restaurant_id, id) DO NOTHING;
-            """, cancellationToken, [.. Parameters(item), ("$max", maxItems)]) == 1;
-    }
+    public Task<bool> AddAsync(MenuItem item, int maxItems, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            // One statement: the count and the insert happen in the same write, so two racing adds cannot make max + 1.
+            return await connection.ExecuteAsync(
+                $"""
+                INSERT INTO menu_items ({Columns})
+                SELECT $id, $restaurant, $name, $description, $price, $category, $available, $created, $updated
+                WHERE (SELECT COUNT(*) FROM menu_items WHERE restaurant_id = $restaurant) < $max
+                ON CONFLICT (restaurant_id, id) DO NOTHING;
+                """, cancellationToken, [.. Parameters(item), ("$max", maxItems)]) == 1;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<MenuItem>> ListAsync(string restaurantId, CancellationToken cancellationToken)
     {
@@ -50,25 +50,23 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
             Read, cancellationToken, ("$restaurant", restaurantId), ("$ids", new JsonArray([.. itemIds.Select(id => JsonValue.Create(id))]).ToJsonString()));
     }
 
-    public async Task<MenuItem?> ReplaceAsync(MenuItem item, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var rows = await connection.QueryAsync(
-            $"""
-            UPDATE menu_items SET name = $name, description = $description, price = $price, category = $category,
-                available = $available, updated_at = $updated
-            WHERE restaurant_id = $restaurant AND id = $id
-            RETURNING {Columns};
-            """, Read, cancellationToken, Parameters(item));
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public Task<MenuItem?> ReplaceAsync(MenuItem item, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var rows = await connection.QueryAsync(
+                $"""
+                UPDATE menu_items SET name = $name, description = $description, price = $price, category = $category,
+                    available = $available, updated_at = $updated
+                WHERE restaurant_id = $restaurant AND id = $id
+                RETURNING {Columns};
+                """, Read, cancellationToken, Parameters(item));
+            return rows.Count == 0 ? null : rows[0];
+        }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string restaurantId, string itemId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1;
-    }
+    public Task<bool> DeleteAsync(string restaurantId, string itemId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1, cancellationToken);
 
     private static (string, object?)[] Parameters(MenuItem i) =>
     [

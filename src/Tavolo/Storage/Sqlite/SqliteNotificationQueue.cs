@@ -19,12 +19,14 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
 
     public async Task EnqueueAsync(string body, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var now = Sql.Time(Now);
-        await connection.ExecuteAsync(
-            "INSERT INTO queue_messages (id, queue, body, visible_at, receive_count, created_at) VALUES ($id, $queue, $body, $now, 0, $now);",
-            cancellationToken, ("$id", Ids.New()), ("$queue", Queue), ("$body", body), ("$now", now));
-        _wake.Writer.TryWrite(true);
+        await database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var now = Sql.Time(Now);
+            await connection.ExecuteAsync(
+                "INSERT INTO queue_messages (id, queue, body, visible_at, receive_count, created_at) VALUES ($id, $queue, $body, $now, 0, $now);",
+                cancellationToken, ("$id", Ids.New()), ("$queue", Queue), ("$body", body), ("$now", now));
+        }, cancellationToken);
+        _wake.Writer.TryWrite(true); // after the commit, so the receiver finds the message
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int max, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
@@ -51,29 +53,33 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
         }
     }
 
-    public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
+    public Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(receiptHandle);
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await connection.ExecuteAsync("DELETE FROM queue_messages WHERE id = $id AND receipt = $receipt;", cancellationToken,
-            ("$id", id), ("$receipt", receipt));
+        return database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync("DELETE FROM queue_messages WHERE id = $id AND receipt = $receipt;", cancellationToken,
+                ("$id", id), ("$receipt", receipt));
+        }, cancellationToken);
     }
 
-    public async Task RetryLaterAsync(string receiptHandle, TimeSpan delay, CancellationToken cancellationToken)
+    public Task RetryLaterAsync(string receiptHandle, TimeSpan delay, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(receiptHandle);
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE queue_messages SET visible_at = $at WHERE id = $id AND receipt = $receipt;", cancellationToken,
-            ("$at", Sql.Time(Now + delay)), ("$id", id), ("$receipt", receipt));
+        return database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync("UPDATE queue_messages SET visible_at = $at WHERE id = $id AND receipt = $receipt;", cancellationToken,
+                ("$at", Sql.Time(Now + delay)), ("$id", id), ("$receipt", receipt));
+        }, cancellationToken);
     }
 
-    public async Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
+    public Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
     {
         var (id, receipt) = Parse(message.ReceiptHandle);
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await MoveToDeadLettersAsync(connection, "id = $id AND receipt = $receipt", reason, cancellationToken, ("$id", id), ("$receipt", receipt));
-        await transaction.CommitAsync(cancellationToken);
+        return database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await MoveToDeadLettersAsync(connection, "id = $id AND receipt = $receipt", reason, cancellationToken, ("$id", id), ("$receipt", receipt));
+        }, cancellationToken);
     }
 
     public async Task<int> CountDeadLettersAsync(CancellationToken cancellationToken)
@@ -83,25 +89,25 @@ public sealed class SqliteNotificationQueue(SqliteDatabase database, TimeProvide
             ("$queue", Queue)), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task<IReadOnlyList<ReceivedMessage>> TryReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<ReceivedMessage>> TryReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken)
     {
         var now = Now;
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        // Redrive: a message received MaxReceives times that is visible again goes to the dead letters, as SQS does.
-        await MoveToDeadLettersAsync(connection, "queue = $queue AND visible_at <= $now AND receive_count >= $max", "max receives exceeded",
-            cancellationToken, ("$queue", Queue), ("$now", Sql.Time(now)), ("$max", INotificationQueue.MaxReceives));
-        var receipt = Ids.New();
-        var rows = await connection.QueryAsync(
-            """
-            UPDATE queue_messages SET visible_at = $until, receive_count = receive_count + 1, receipt = $receipt
-            WHERE id IN (SELECT id FROM queue_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, id LIMIT $limit)
-            RETURNING id, body, receive_count;
-            """,
-            r => new ReceivedMessage(r.GetString(0), r.GetString(1), r.GetString(0) + ":" + receipt, r.GetInt32(2)), cancellationToken,
-            ("$until", Sql.Time(now + visibility)), ("$receipt", receipt), ("$queue", Queue), ("$now", Sql.Time(now)), ("$limit", max));
-        await transaction.CommitAsync(cancellationToken);
-        return rows;
+        return database.WriteAsync<IReadOnlyList<ReceivedMessage>>(async (connection, cancellationToken) =>
+        {
+            // Redrive: a message received MaxReceives times that is visible again goes to the dead letters, as SQS does.
+            await MoveToDeadLettersAsync(connection, "queue = $queue AND visible_at <= $now AND receive_count >= $max", "max receives exceeded",
+                cancellationToken, ("$queue", Queue), ("$now", Sql.Time(now)), ("$max", INotificationQueue.MaxReceives));
+            var receipt = Ids.New();
+            var rows = await connection.QueryAsync(
+                """
+                UPDATE queue_messages SET visible_at = $until, receive_count = receive_count + 1, receipt = $receipt
+                WHERE id IN (SELECT id FROM queue_messages WHERE queue = $queue AND visible_at <= $now ORDER BY visible_at, id LIMIT $limit)
+                RETURNING id, body, receive_count;
+                """,
+                r => new ReceivedMessage(r.GetString(0), r.GetString(1), r.GetString(0) + ":" + receipt, r.GetInt32(2)), cancellationToken,
+                ("$until", Sql.Time(now + visibility)), ("$receipt", receipt), ("$queue", Queue), ("$now", Sql.Time(now)), ("$limit", max));
+            return rows;
+        }, cancellationToken);
     }
 
     private async Task MoveToDeadLettersAsync(SqliteConnection connection, string where, string reason, CancellationToken cancellationToken,

@@ -10,16 +10,14 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
     private const string Columns =
         "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version";
 
-    public async Task<bool> CreateAsync(Order order, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            $"""
-            INSERT INTO orders ({Columns})
-            VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
-            ON CONFLICT (order_id) DO NOTHING;
-            """, cancellationToken, Parameters(order)) == 1;
-    }
+    public Task<bool> CreateAsync(Order order, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO orders ({Columns})
+                VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
+                ON CONFLICT (order_id) DO NOTHING;
+                """, cancellationToken, Parameters(order)) == 1, cancellationToken);
 
     public async Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken)
     {
@@ -51,28 +49,26 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
             $"SELECT {Columns} FROM orders {condition} ORDER BY created_at DESC, order_id DESC LIMIT $limit;", Read, cancellationToken, [.. parameters]);
     }
 
-    public async Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
-                discount = $discount, total = $total, updated_at = $updated, version = $version
-            WHERE order_id = $id AND status = 'PLACED' AND version = $expected;
-            """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1;
-    }
+    public Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                """
+                UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
+                    discount = $discount, total = $total, updated_at = $updated, version = $version
+                WHERE order_id = $id AND status = 'PLACED' AND version = $expected;
+                """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1, cancellationToken);
 
-    public async Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var rows = await connection.QueryAsync(
-            $"""
-            UPDATE orders SET status = $to, updated_at = $now, version = version + 1
-            WHERE order_id = $id AND status = 'PLACED' AND ($notBefore IS NULL OR created_at >= $notBefore)
-            RETURNING {Columns};
-            """, Read, cancellationToken, ("$id", orderId), ("$to", to), ("$now", Sql.Time(now)), ("$notBefore", Sql.Time(createdNotBefore)));
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var rows = await connection.QueryAsync(
+                $"""
+                UPDATE orders SET status = $to, updated_at = $now, version = version + 1
+                WHERE order_id = $id AND status = 'PLACED' AND ($notBefore IS NULL OR created_at >= $notBefore)
+                RETURNING {Columns};
+                """, Read, cancellationToken, ("$id", orderId), ("$to", to), ("$now", Sql.Time(now)), ("$notBefore", Sql.Time(createdNotBefore)));
+            return rows.Count == 0 ? null : rows[0];
+        }, cancellationToken);
 
     private static (string, object?)[] Parameters(Order o) =>
     [

@@ -5,16 +5,14 @@ namespace Tavolo.Storage.Sqlite;
 
 public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeStore
 {
-    public async Task<bool> CreateAsync(PromoCode code, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            $"""
-            INSERT INTO promo_codes ({PromoCodeSql.Columns})
-            VALUES ($code, $owner, $creator, $restaurant, $discount, $expires, $description, $max, $redemptions, $created, $updated)
-            ON CONFLICT (code) DO NOTHING;
-            """, cancellationToken, Parameters(code)) == 1;
-    }
+    public Task<bool> CreateAsync(PromoCode code, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO promo_codes ({PromoCodeSql.Columns})
+                VALUES ($code, $owner, $creator, $restaurant, $discount, $expires, $description, $max, $redemptions, $created, $updated)
+                ON CONFLICT (code) DO NOTHING;
+                """, cancellationToken, Parameters(code)) == 1, cancellationToken);
 
     public async Task<PromoCode?> FindAsync(string code, string? visibleTo, CancellationToken cancellationToken)
     {
@@ -33,55 +31,47 @@ public sealed class SqlitePromoCodeStore(SqliteDatabase database) : IPromoCodeSt
         return await connection.QueryAsync(sql, Read, cancellationToken, [.. parameters]);
     }
 
-    public async Task<bool> UpdateAsync(PromoCode code, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE promo_codes SET owner_id = $owner, discount_percentage = $discount, expires_at = $expires,
-                description = $description, max_redemptions = $max, updated_at = $updated
-            WHERE code = $code AND ($max IS NULL OR redemptions <= $max);
-            """, cancellationToken, Parameters(code)) == 1;
-    }
+    public Task<bool> UpdateAsync(PromoCode code, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                """
+                UPDATE promo_codes SET owner_id = $owner, discount_percentage = $discount, expires_at = $expires,
+                    description = $description, max_redemptions = $max, updated_at = $updated
+                WHERE code = $code AND ($max IS NULL OR redemptions <= $max);
+                """, cancellationToken, Parameters(code)) == 1, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string code, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1;
-    }
+    public Task<bool> DeleteAsync(string code, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync("DELETE FROM promo_codes WHERE code = $code;", cancellationToken, ("$code", code)) == 1, cancellationToken);
 
-    public async Task<Redemption> RedeemAsync(string code, string userId, string orderId, string restaurantId, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        // BEGIN IMMEDIATE: the check and the count happen under the write lock, so concurrent orders cannot both take the last one.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await FindAsync(connection, code, cancellationToken) is not { } promo)
-            return Redemption.Refused(PromoReason.NotFound);
-        var already = await connection.ScalarAsync(
-            "SELECT 1 FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken, ("$code", code), ("$order", orderId));
-        if (already is not null)
-            return new Redemption(promo.DiscountPercentage, null);
-        if (promo.RefusalFor(userId, restaurantId, now) is { } refusal)
-            return Redemption.Refused(refusal);
-        await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = $code;", cancellationToken, ("$code", code));
-        await connection.ExecuteAsync(
-            "INSERT INTO promo_redemptions (code, order_id, user_id, redeemed_at) VALUES ($code, $order, $user, $at);", cancellationToken,
-            ("$code", code), ("$order", orderId), ("$user", userId), ("$at", Sql.Time(now)));
-        await transaction.CommitAsync(cancellationToken);
-        return new Redemption(promo.DiscountPercentage, null, Counted: true);
-    }
-
-    public async Task ReleaseAsync(string code, string orderId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        if (await connection.ExecuteAsync("DELETE FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken,
-                ("$code", code), ("$order", orderId)) == 1)
+    public Task<Redemption> RedeemAsync(string code, string userId, string orderId, string restaurantId, DateTime now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
         {
-            await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions - 1 WHERE code = $code;", cancellationToken, ("$code", code));
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+            // One write: the check and the count run together on the writer, so concurrent orders cannot both take the last one.
+            if (await FindAsync(connection, code, cancellationToken) is not { } promo)
+                return Redemption.Refused(PromoReason.NotFound);
+            var already = await connection.ScalarAsync(
+                "SELECT 1 FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken, ("$code", code), ("$order", orderId));
+            if (already is not null)
+                return new Redemption(promo.DiscountPercentage, null);
+            if (promo.RefusalFor(userId, restaurantId, now) is { } refusal)
+                return Redemption.Refused(refusal);
+            await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions + 1 WHERE code = $code;", cancellationToken, ("$code", code));
+            await connection.ExecuteAsync(
+                "INSERT INTO promo_redemptions (code, order_id, user_id, redeemed_at) VALUES ($code, $order, $user, $at);", cancellationToken,
+                ("$code", code), ("$order", orderId), ("$user", userId), ("$at", Sql.Time(now)));
+            return new Redemption(promo.DiscountPercentage, null, Counted: true);
+        }, cancellationToken);
+
+    public Task ReleaseAsync(string code, string orderId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            if (await connection.ExecuteAsync("DELETE FROM promo_redemptions WHERE code = $code AND order_id = $order;", cancellationToken,
+                    ("$code", code), ("$order", orderId)) == 1)
+            {
+                await connection.ExecuteAsync("UPDATE promo_codes SET redemptions = redemptions - 1 WHERE code = $code;", cancellationToken, ("$code", code));
+            }
+        }, cancellationToken);
 
     private static async Task<PromoCode?> FindAsync(SqliteConnection connection, string code, CancellationToken cancellationToken)
     {

@@ -12,15 +12,17 @@ public sealed class SqliteSweeper(SqliteDatabase database, TimeProvider clock)
     public static readonly TimeSpan DeadLetterRetention = TimeSpan.FromDays(14);
 
     /// <summary>One sweep; returns how many rows it deleted.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync("DELETE FROM idempotency_records WHERE expires_at <= $now;", cancellationToken, ("$now", Sql.Time(now)));
-        deleted += await connection.ExecuteAsync("DELETE FROM sessions WHERE expires_at < $cutoff;", cancellationToken, ("$cutoff", Sql.Time(now - SessionGrace)));
-        deleted += await connection.ExecuteAsync("DELETE FROM queue_dead_letters WHERE created_at < $cutoff;", cancellationToken,
-            ("$cutoff", Sql.Time(now - DeadLetterRetention)));
-        return deleted;
+        return database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var deleted = await connection.ExecuteAsync("DELETE FROM idempotency_records WHERE expires_at <= $now;", cancellationToken, ("$now", Sql.Time(now)));
+            deleted += await connection.ExecuteAsync("DELETE FROM sessions WHERE expires_at < $cutoff;", cancellationToken, ("$cutoff", Sql.Time(now - SessionGrace)));
+            deleted += await connection.ExecuteAsync("DELETE FROM queue_dead_letters WHERE created_at < $cutoff;", cancellationToken,
+                ("$cutoff", Sql.Time(now - DeadLetterRetention)));
+            return deleted;
+        }, cancellationToken);
     }
 }
 

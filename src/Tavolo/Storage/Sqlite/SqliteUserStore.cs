@@ -7,21 +7,21 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 {
     private const string Columns = "id, email, name, role, password_hash, created_at, updated_at";
 
-    public async Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        try
+    public Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
         {
-            await connection.ExecuteAsync(
-                $"INSERT INTO users ({Columns}, email_normalized) VALUES ($id, $email, $name, $role, $hash, $created, $updated, $normalized);",
-                cancellationToken, Parameters(user));
-            return UserWrite.Done;
-        }
-        catch (SqliteException e) when (e.IsUniqueViolation())
-        {
-            return UserWrite.EmailTaken;
-        }
-    }
+            try
+            {
+                await connection.ExecuteAsync(
+                    $"INSERT INTO users ({Columns}, email_normalized) VALUES ($id, $email, $name, $role, $hash, $created, $updated, $normalized);",
+                    cancellationToken, Parameters(user));
+                return UserWrite.Done;
+            }
+            catch (SqliteException e) when (e.IsUniqueViolation())
+            {
+                return UserWrite.EmailTaken;
+            }
+        }, cancellationToken);
 
     public Task<User?> FindAsync(string id, CancellationToken cancellationToken) =>
         FindOneAsync($"SELECT {Columns} FROM users WHERE id = $id;", ("$id", id), cancellationToken);
@@ -55,33 +55,33 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             Read, cancellationToken, ("$role", role), ("$q", nameContains), ("$afterName", after?.Name), ("$afterId", after?.Id), ("$limit", limit));
     }
 
-    public async Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        try
+    public Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
         {
-            var changed = await connection.ExecuteAsync(
-                """
-                UPDATE users SET email = $email, email_normalized = $normalized, name = $name, role = $role,
-                    password_hash = $hash, updated_at = $updated
-                WHERE id = $id AND updated_at = $expected;
-                """,
-                cancellationToken, [.. Parameters(user), ("$expected", Sql.Time(expectedUpdatedAt))]);
-            if (changed == 1)
-                return UserWrite.Done;
-            return await FindAsync(user.Id, cancellationToken) is null ? UserWrite.NotFound : UserWrite.Conflict;
-        }
-        catch (SqliteException e) when (e.IsUniqueViolation())
-        {
-            return UserWrite.EmailTaken;
-        }
-    }
+            try
+            {
+                var changed = await connection.ExecuteAsync(
+                    """
+                    UPDATE users SET email = $email, email_normalized = $normalized, name = $name, role = $role,
+                        password_hash = $hash, updated_at = $updated
+                    WHERE id = $id AND updated_at = $expected;
+                    """,
+                    cancellationToken, [.. Parameters(user), ("$expected", Sql.Time(expectedUpdatedAt))]);
+                if (changed == 1)
+                    return UserWrite.Done;
+                return await connection.ScalarAsync("SELECT 1 FROM users WHERE id = $id;", cancellationToken, ("$id", user.Id)) is null
+                    ? UserWrite.NotFound
+                    : UserWrite.Conflict;
+            }
+            catch (SqliteException e) when (e.IsUniqueViolation())
+            {
+                return UserWrite.EmailTaken;
+            }
+        }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1;
-    }
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1, cancellationToken);
 
     public async Task<bool> AnyWithRoleAsync(string role, CancellationToken cancellationToken)
     {

@@ -15,38 +15,36 @@ public sealed partial class SqliteWaitlistStore : INotificationStore
     private const string NotificationColumns =
         "id, waitlist_id, waitee_id, channel, recipient, status, attempts, last_error, created_at, sent_at, enqueued_at";
 
-    public async Task<IReadOnlyList<Notification>> ClaimDueAsync(
-        DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenWriteAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        // Claim: clear due_at of WAITING rows that are due, in one statement under SQLite's write lock (served by the
-        // partial index waitees_due). A second producer in another process waits for the lock and then finds none.
-        var claimedIds = await connection.QueryAsync(
-            """
-            UPDATE waitees SET due_at = NULL
-            WHERE id IN (SELECT id FROM waitees WHERE status = 'WAITING' AND due_at IS NOT NULL AND due_at <= $now ORDER BY due_at LIMIT $max)
-            RETURNING id, waitlist_id;
-            """, r => (Id: r.GetString(0), WaitlistId: r.GetString(1)), cancellationToken, ("$now", Sql.Time(now)), ("$max", max));
-
-        var created = new List<Notification>();
-        foreach (var (waiteeId, waitlistId) in claimedIds)
+    public Task<IReadOnlyList<Notification>> ClaimDueAsync(
+        DateTime now, int max, Func<Waitee, Waitlist, IReadOnlyList<(string Channel, string To)>> plan, CancellationToken cancellationToken) =>
+        Database.WriteAsync<IReadOnlyList<Notification>>(async (connection, cancellationToken) =>
         {
-            var waitee = await ReadWaiteeAsync(connection, waiteeId, cancellationToken);
-            var waitlist = await ReadWaitlistAsync(connection, waitlistId, cancellationToken);
-            foreach (var (channel, to) in plan(waitee, waitlist))
+            // Claim: clear due_at of WAITING rows that are due, in one statement under SQLite's write lock (served by the
+            // partial index waitees_due). A second producer in another process waits for the lock and then finds none.
+            var claimedIds = await connection.QueryAsync(
+                """
+                UPDATE waitees SET due_at = NULL
+                WHERE id IN (SELECT id FROM waitees WHERE status = 'WAITING' AND due_at IS NOT NULL AND due_at <= $now ORDER BY due_at LIMIT $max)
+                RETURNING id, waitlist_id;
+                """, r => (Id: r.GetString(0), WaitlistId: r.GetString(1)), cancellationToken, ("$now", Sql.Time(now)), ("$max", max));
+
+            var created = new List<Notification>();
+            foreach (var (waiteeId, waitlistId) in claimedIds)
             {
-                var notification = new Notification(Ids.New(), waitlistId, waiteeId, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
-                await connection.ExecuteAsync(
-                    $"INSERT INTO notifications ({NotificationColumns}) VALUES ($id, $list, $waitee, $channel, $to, $status, 0, NULL, $now, NULL, NULL);",
-                    cancellationToken, ("$id", notification.Id), ("$list", waitlistId), ("$waitee", waiteeId), ("$channel", channel),
-                    ("$to", to), ("$status", notification.Status), ("$now", Sql.Time(now)));
-                created.Add(notification);
+                var waitee = await ReadWaiteeAsync(connection, waiteeId, cancellationToken);
+                var waitlist = await ReadWaitlistAsync(connection, waitlistId, cancellationToken);
+                foreach (var (channel, to) in plan(waitee, waitlist))
+                {
+                    var notification = new Notification(Ids.New(), waitlistId, waiteeId, channel, to, NotificationStatus.Queued, 0, null, now, null, null);
+                    await connection.ExecuteAsync(
+                        $"INSERT INTO notifications ({NotificationColumns}) VALUES ($id, $list, $waitee, $channel, $to, $status, 0, NULL, $now, NULL, NULL);",
+                        cancellationToken, ("$id", notification.Id), ("$list", waitlistId), ("$waitee", waiteeId), ("$channel", channel),
+                        ("$to", to), ("$status", notification.Status), ("$now", Sql.Time(now)));
+                    created.Add(notification);
+                }
             }
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return created;
-    }
+            return created;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<Notification>> ListUnenqueuedAsync(DateTime before, int max, CancellationToken cancellationToken)
     {
@@ -56,12 +54,12 @@ public sealed partial class SqliteWaitlistStore : INotificationStore
             ReadNotification, cancellationToken, ("$before", Sql.Time(before)), ("$max", max));
     }
 
-    public async Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenWriteAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE notifications SET enqueued_at = $now WHERE id = $id AND enqueued_at IS NULL;",
-            cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
-    }
+    public Task MarkEnqueuedAsync(string notificationId, DateTime now, CancellationToken cancellationToken) =>
+        Database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync("UPDATE notifications SET enqueued_at = $now WHERE id = $id AND enqueued_at IS NULL;",
+                cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
+        }, cancellationToken);
 
     public async Task<Delivery?> FindDeliveryAsync(string notificationId, CancellationToken cancellationToken)
     {
@@ -75,39 +73,35 @@ public sealed partial class SqliteWaitlistStore : INotificationStore
         return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
     }
 
-    public async Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
-            WHERE id = $id AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until <= $now);
-            """, cancellationToken, ("$lease", Sql.Time(leaseUntil)), ("$id", notificationId), ("$now", Sql.Time(now))) == 1;
-    }
+    public Task<bool> BeginAttemptAsync(string notificationId, DateTime now, DateTime leaseUntil, CancellationToken cancellationToken) =>
+        Database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                """
+                UPDATE notifications SET lease_until = $lease, attempts = attempts + 1
+                WHERE id = $id AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until <= $now);
+                """, cancellationToken, ("$lease", Sql.Time(leaseUntil)), ("$id", notificationId), ("$now", Sql.Time(now))) == 1, cancellationToken);
 
-    public async Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenWriteAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE notifications SET status = 'SENT', sent_at = $now, lease_until = NULL, last_error = NULL WHERE id = $id AND status = 'QUEUED';",
-            cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
-        await connection.ExecuteAsync(
-            "UPDATE waitees SET status = 'NOTIFIED', notified_at = $now, due_at = NULL WHERE id = $id AND status = 'WAITING';",
-            cancellationToken, ("$now", Sql.Time(now)), ("$id", waiteeId));
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task MarkSentAsync(string notificationId, string waiteeId, DateTime now, CancellationToken cancellationToken) =>
+        Database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync(
+                "UPDATE notifications SET status = 'SENT', sent_at = $now, lease_until = NULL, last_error = NULL WHERE id = $id AND status = 'QUEUED';",
+                cancellationToken, ("$now", Sql.Time(now)), ("$id", notificationId));
+            await connection.ExecuteAsync(
+                "UPDATE waitees SET status = 'NOTIFIED', notified_at = $now, due_at = NULL WHERE id = $id AND status = 'WAITING';",
+                cancellationToken, ("$now", Sql.Time(now)), ("$id", waiteeId));
+        }, cancellationToken);
 
-    public async Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenWriteAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            UPDATE notifications SET last_error = $error, lease_until = NULL,
-                status = CASE WHEN $final THEN 'FAILED' ELSE status END
-            WHERE id = $id AND status = 'QUEUED';
-            """, cancellationToken, ("$error", error), ("$final", final), ("$id", notificationId));
-    }
+    public Task MarkFailedAttemptAsync(string notificationId, string error, bool final, CancellationToken cancellationToken) =>
+        Database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE notifications SET last_error = $error, lease_until = NULL,
+                    status = CASE WHEN $final THEN 'FAILED' ELSE status END
+                WHERE id = $id AND status = 'QUEUED';
+                """, cancellationToken, ("$error", error), ("$final", final), ("$id", notificationId));
+        }, cancellationToken);
 
     // Explicit: IWaitlistStore.ListAsync has the same parameter types (owner, after, limit).
     async Task<IReadOnlyList<Notification>> INotificationStore.ListAsync(string waitlistId, string? afterId, int limit, CancellationToken cancellationToken)

@@ -23,13 +23,13 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
         FROM waitees w
         """;
 
-    public async Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            $"INSERT INTO waitlists ({WaitlistColumns}) VALUES ($id, $owner, $name, $description, $average, $open, $webhook, $secret, $created, $updated);",
-            cancellationToken, Parameters(waitlist));
-    }
+    public Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            await connection.ExecuteAsync(
+                $"INSERT INTO waitlists ({WaitlistColumns}) VALUES ($id, $owner, $name, $description, $average, $open, $webhook, $secret, $created, $updated);",
+                cancellationToken, Parameters(waitlist));
+        }, cancellationToken);
 
     public async Task<Waitlist?> FindAsync(string id, string? ownerId, CancellationToken cancellationToken)
     {
@@ -52,24 +52,20 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
             ReadWaitlist, cancellationToken, ("$owner", ownerId), ("$after", afterId), ("$limit", limit));
     }
 
-    public async Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE waitlists SET name = $name, description = $description, average_wait_minutes = $average, is_open = $open,
-                webhook_url = $webhook, updated_at = $updated
-            WHERE id = $id AND owner_id = $owner;
-            """, cancellationToken, Parameters(waitlist)) == 1;
-    }
+    public Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                """
+                UPDATE waitlists SET name = $name, description = $description, average_wait_minutes = $average, is_open = $open,
+                    webhook_url = $webhook, updated_at = $updated
+                WHERE id = $id AND owner_id = $owner;
+                """, cancellationToken, Parameters(waitlist)) == 1, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            "DELETE FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);", cancellationToken,
-            ("$id", id), ("$owner", ownerId)) == 1;
-    }
+    public Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                "DELETE FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);", cancellationToken,
+                ("$id", id), ("$owner", ownerId)) == 1, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken)
     {
@@ -86,28 +82,26 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
-    public async Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var open = await connection.ScalarAsync("SELECT is_open FROM waitlists WHERE id = $id;", cancellationToken, ("$id", waitee.WaitlistId));
-        if (open is null || (requireOpen && Convert.ToInt64(open, System.Globalization.CultureInfo.InvariantCulture) == 0))
-            return null;
-        var ahead = Convert.ToInt32(await connection.ScalarAsync(
-            "SELECT COUNT(*) FROM waitees WHERE waitlist_id = $id AND status IN ('WAITING', 'NOTIFIED');", cancellationToken,
-            ("$id", waitee.WaitlistId)), System.Globalization.CultureInfo.InvariantCulture);
-        var added = waitee with { PositionAtJoin = ahead + 1 };
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO waitees (id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, due_at, joined_at, guest_token, position_at_join)
-            VALUES ($id, $list, $name, $size, $email, $phone, $notes, $status, $notifyAt, $notifyAt, $joined, $token, $position);
-            """, cancellationToken,
-            ("$id", added.Id), ("$list", added.WaitlistId), ("$name", added.Name), ("$size", added.PartySize), ("$email", added.Email),
-            ("$phone", added.Phone), ("$notes", added.Notes), ("$status", added.Status), ("$notifyAt", Sql.Time(added.NotifyAt)),
-            ("$joined", Sql.Time(added.JoinedAt)), ("$token", added.GuestToken), ("$position", added.PositionAtJoin));
-        await transaction.CommitAsync(cancellationToken);
-        return added with { Position = added.PositionAtJoin };
-    }
+    public Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var open = await connection.ScalarAsync("SELECT is_open FROM waitlists WHERE id = $id;", cancellationToken, ("$id", waitee.WaitlistId));
+            if (open is null || (requireOpen && Convert.ToInt64(open, System.Globalization.CultureInfo.InvariantCulture) == 0))
+                return null;
+            var ahead = Convert.ToInt32(await connection.ScalarAsync(
+                "SELECT COUNT(*) FROM waitees WHERE waitlist_id = $id AND status IN ('WAITING', 'NOTIFIED');", cancellationToken,
+                ("$id", waitee.WaitlistId)), System.Globalization.CultureInfo.InvariantCulture);
+            var added = waitee with { PositionAtJoin = ahead + 1 };
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO waitees (id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, due_at, joined_at, guest_token, position_at_join)
+                VALUES ($id, $list, $name, $size, $email, $phone, $notes, $status, $notifyAt, $notifyAt, $joined, $token, $position);
+                """, cancellationToken,
+                ("$id", added.Id), ("$list", added.WaitlistId), ("$name", added.Name), ("$size", added.PartySize), ("$email", added.Email),
+                ("$phone", added.Phone), ("$notes", added.Notes), ("$status", added.Status), ("$notifyAt", Sql.Time(added.NotifyAt)),
+                ("$joined", Sql.Time(added.JoinedAt)), ("$token", added.GuestToken), ("$position", added.PositionAtJoin));
+            return added with { Position = added.PositionAtJoin };
+        }, cancellationToken);
 
     public Task<Waitee?> FindWaiteeAsync(string waitlistId, string waiteeId, CancellationToken cancellationToken) =>
         FindOneAsync($"{WaiteeSelect} WHERE w.id = $id AND w.waitlist_id = $list;", cancellationToken, ("$id", waiteeId), ("$list", waitlistId));
@@ -130,48 +124,46 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
             ("$afterJoined", after is { } a ? Sql.Time(a.JoinedAt) : null), ("$afterId", after?.Id), ("$limit", limit));
     }
 
-    public async Task<bool> UpdateWaiteeAsync(Waitee waitee, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        // A changed notifyAt re-arms the producer while the waitee is WAITING; an unchanged one leaves a claim alone.
-        return await connection.ExecuteAsync(
-            """
-            UPDATE waitees SET name = $name, party_size = $size, email = $email, phone = $phone, notes = $notes,
-                notify_at = $notifyAt, due_at = CASE WHEN status = 'WAITING' AND notify_at IS NOT $notifyAt THEN $notifyAt ELSE due_at END
-            WHERE id = $id AND waitlist_id = $list AND status IN ('WAITING', 'NOTIFIED');
-            """, cancellationToken,
-            ("$id", waitee.Id), ("$list", waitee.WaitlistId), ("$name", waitee.Name), ("$size", waitee.PartySize), ("$email", waitee.Email),
-            ("$phone", waitee.Phone), ("$notes", waitee.Notes), ("$notifyAt", Sql.Time(waitee.NotifyAt))) == 1;
-    }
+    public Task<bool> UpdateWaiteeAsync(Waitee waitee, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            // A changed notifyAt re-arms the producer while the waitee is WAITING; an unchanged one leaves a claim alone.
+            return await connection.ExecuteAsync(
+                """
+                UPDATE waitees SET name = $name, party_size = $size, email = $email, phone = $phone, notes = $notes,
+                    notify_at = $notifyAt, due_at = CASE WHEN status = 'WAITING' AND notify_at IS NOT $notifyAt THEN $notifyAt ELSE due_at END
+                WHERE id = $id AND waitlist_id = $list AND status IN ('WAITING', 'NOTIFIED');
+                """, cancellationToken,
+                ("$id", waitee.Id), ("$list", waitee.WaitlistId), ("$name", waitee.Name), ("$size", waitee.PartySize), ("$email", waitee.Email),
+                ("$phone", waitee.Phone), ("$notes", waitee.Notes), ("$notifyAt", Sql.Time(waitee.NotifyAt))) == 1;
+        }, cancellationToken);
 
-    public async Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            $"""
-            UPDATE waitees SET status = $to, due_at = NULL,
-                notified_at = CASE WHEN $to = 'NOTIFIED' THEN $now ELSE notified_at END,
-                seated_at = CASE WHEN $to = 'SEATED' THEN $now ELSE seated_at END,
-                ended_at = CASE WHEN $to IN ('SEATED', 'REMOVED', 'LEFT') THEN $now ELSE ended_at END
-            WHERE id = $id AND status IN ({string.Join(", ", from.Select((_, i) => "$from" + i))});
-            """, cancellationToken,
-            [("$to", to), ("$now", Sql.Time(now)), ("$id", waiteeId), .. from.Select((s, i) => ("$from" + i, (object?)s))]);
-        return changed == 1
-            ? await FindOneAsync($"{WaiteeSelect} WHERE w.id = $id;", cancellationToken, ("$id", waiteeId))
-            : null;
-    }
+    public Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            var changed = await connection.ExecuteAsync(
+                $"""
+                UPDATE waitees SET status = $to, due_at = NULL,
+                    notified_at = CASE WHEN $to = 'NOTIFIED' THEN $now ELSE notified_at END,
+                    seated_at = CASE WHEN $to = 'SEATED' THEN $now ELSE seated_at END,
+                    ended_at = CASE WHEN $to IN ('SEATED', 'REMOVED', 'LEFT') THEN $now ELSE ended_at END
+                WHERE id = $id AND status IN ({string.Join(", ", from.Select((_, i) => "$from" + i))});
+                """, cancellationToken,
+                [("$to", to), ("$now", Sql.Time(now)), ("$id", waiteeId), .. from.Select((s, i) => ("$from" + i, (object?)s))]);
+            return changed == 1
+                ? (await connection.QueryAsync($"{WaiteeSelect} WHERE w.id = $id;", ReadWaitee, cancellationToken, ("$id", waiteeId)))[0]
+                : null;
+        }, cancellationToken);
 
-    public async Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenWriteAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE waitees SET due_at = $now
-            WHERE id = $id AND status = 'WAITING' AND due_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM notifications WHERE waitee_id = $id AND status = 'QUEUED');
-            """, cancellationToken,
-            ("$now", Sql.Time(now)), ("$id", waiteeId)) == 1;
-    }
+    public Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+            await connection.ExecuteAsync(
+                """
+                UPDATE waitees SET due_at = $now
+                WHERE id = $id AND status = 'WAITING' AND due_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM notifications WHERE waitee_id = $id AND status = 'QUEUED');
+                """, cancellationToken,
+                ("$now", Sql.Time(now)), ("$id", waiteeId)) == 1, cancellationToken);
 
     public async Task<IReadOnlyList<WaitSample>> RecentWaitsAsync(string waitlistId, int count, CancellationToken cancellationToken)
     {

@@ -1,0 +1,164 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Tavolo.Storage.Sqlite;
+
+/// <summary>
+/// Group commit: every write in this process is a job on one queue, and one loop runs whatever is waiting (up to
+/// <see cref="MaxBatch"/>, never waiting for more) in one <c>BEGIN IMMEDIATE … COMMIT</c>, each job in its own savepoint.
+/// </summary>
+public sealed partial class SqliteDatabase
+{
+    public const int MaxBatch = 64;
+    private const string Savepoint = "job";
+
+    private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AsyncLocal<bool> _onWriter = new();
+    private readonly List<WriteJob> _batch = new(MaxBatch);
+    private readonly List<WriteJob> _ran = new(MaxBatch);
+    private Task _writer = Task.CompletedTask;
+    private long _commits;
+    private volatile bool _disposed;
+
+    /// <summary>Committed batches so far; fewer than the writes when writes shared a commit.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's connection inside a transaction shared with other waiting writes,
+    /// and returns its result once that transaction has committed. The work must not begin a transaction (its savepoint
+    /// is its all-or-nothing: when it throws, its own writes are undone and the exception is the caller's alone) nor
+    /// queue another write (it would wait for itself). If the commit fails, every write of the batch fails.
+    /// A write whose token is cancelled before it runs is skipped; once running it sees the token only through its
+    /// commands.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_onWriter.Value)
+            throw new InvalidOperationException("A write job cannot queue another write; use the connection it was given.");
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        var job = new WriteJob<T>(work, cancellationToken);
+        if (_disposed || !_writes.Writer.TryWrite(job))
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteDatabase)));
+        return job.Completion;
+    }
+
+    public Task WriteAsync(Func<SqliteConnection, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, token) =>
+        {
+            await work(connection, token);
+            return true;
+        }, cancellationToken);
+
+    private void StartWriter()
+    {
+        // No caller's context flows into the loop; the loop's own flag is how a job's nested write is caught.
+        using (ExecutionContext.SuppressFlow())
+            _writer = Task.Run(RunWriterAsync);
+    }
+
+    private async Task RunWriterAsync()
+    {
+        _onWriter.Value = true;
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (_batch.Count < MaxBatch && reader.TryRead(out var job))
+                _batch.Add(job);
+            if (_disposed)
+            {
+                foreach (var job in _batch)
+                    job.Fail(new ObjectDisposedException(nameof(SqliteDatabase)));
+            }
+            else
+            {
+                await CommitBatchAsync();
+            }
+            _batch.Clear();
+            _ran.Clear();
+        }
+    }
+
+    /// <summary>Runs the batch and commits it; never throws (a failure is every job's).</summary>
+    private async Task CommitBatchAsync()
+    {
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var job in _batch)
+            {
+                if (job.CancellationToken.IsCancellationRequested)
+                {
+                    job.Cancel();
+                    continue;
+                }
+                transaction.Save(Savepoint);
+                try
+                {
+                    await job.RunAsync(connection);
+                }
+                catch (Exception e) when (InTransaction(connection))
+                {
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
+                    job.Fail(e);
+                    continue;
+                }
+                // Fails when SQLite rolled the whole transaction back under a job that caught the error itself.
+                transaction.Release(Savepoint);
+                _ran.Add(job);
+            }
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            foreach (var job in _batch)
+                job.Fail(e); // a job already failed or cancelled keeps its outcome
+            return;
+        }
+        Interlocked.Increment(ref _commits);
+        foreach (var job in _ran)
+            job.Deliver();
+    }
+
+    // SQLite rolls back the whole transaction itself on some errors (SQLITE_FULL, IOERR, NOMEM, BUSY, INTERRUPT).
+    private static bool InTransaction(SqliteConnection connection) => SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0;
+
+    private abstract class WriteJob(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public abstract Task RunAsync(SqliteConnection connection);
+
+        public abstract void Deliver();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class WriteJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        : WriteJob(cancellationToken)
+    {
+        // Asynchronous continuations: the caller's code after its write must not run on the writer loop.
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Completion => _completion.Task;
+
+        public override async Task RunAsync(SqliteConnection connection) => _result = await work(connection, CancellationToken);
+
+        public override void Deliver() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException cancelled)
+                _completion.TrySetCanceled(cancelled.CancellationToken);
+            else
+                _completion.TrySetException(exception);
+        }
+
+        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+    }
+}
