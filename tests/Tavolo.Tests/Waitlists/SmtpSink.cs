@@ -70,8 +70,18 @@ public sealed class SmtpSink : IAsyncDisposable
                 case "DATA":
                     await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
                     var data = new StringBuilder();
-                    while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
+                    var ended = false;
+                    while (await reader.ReadLineAsync() is { } dataLine)
+                    {
+                        if (dataLine == ".")
+                        {
+                            ended = true;
+                            break;
+                        }
                         data.AppendLine(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine);
+                    }
+                    if (!ended)
+                        return; // the sender went away mid-message (a killed process): a real server keeps nothing
                     foreach (var to in recipients)
                         Messages.Enqueue((to, data.ToString()));
                     await writer.WriteLineAsync("250 OK queued");
