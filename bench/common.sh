@@ -1,6 +1,6 @@
 # Shared by the bench scripts: start a published Tavolo on a fresh data folder and wait until it is healthy.
 # usage: start_tavolo <command...>; sets TAVOLO_PID, TAVOLO_URL, TAVOLO_DATA and TAVOLO_COLD_MS (exec -> first
-# healthy answer, polled every 5 ms with curl, so it is at most ~10 ms pessimistic); stop_tavolo to end it.
+# healthy answer, polled every millisecond by bench/wait-healthy.py over a socket); stop_tavolo to end it.
 # With PREPARED=<folder>, the data folder starts as a copy of it (an existing database and key ring).
 start_tavolo() {
   TAVOLO_DATA=$(mktemp -d)
@@ -9,17 +9,27 @@ start_tavolo() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   TAVOLO_URL="http://127.0.0.1:$port"
-  local t0; t0=$(date +%s%3N)
+  # The poller starts first and says "ready"; then the clock starts and the server is exec'd (bench/wait-healthy.py).
+  local fifo="$TAVOLO_DATA/poller"; mkfifo "$fifo"
+  python3 bench/wait-healthy.py "$TAVOLO_URL/health" > "$fifo" &
+  local poller=$! ready healthy
+  exec {POLL_FD}< "$fifo"
+  read -r ready <&"$POLL_FD"
+  local t0=$EPOCHREALTIME
   Tavolo__Bench=true Tavolo__Sqlite__Path="$TAVOLO_DATA/tavolo.db" ASPNETCORE_URLS="$TAVOLO_URL" \
     "$@" > "$TAVOLO_DATA/stdout.log" 2>&1 &
   TAVOLO_PID=$!
-  for _ in $(seq 1 6000); do
-    if curl -sf "$TAVOLO_URL/health" > /dev/null; then
-      TAVOLO_COLD_MS=$(( $(date +%s%3N) - t0 )); return 0
-    fi
-    kill -0 "$TAVOLO_PID" 2>/dev/null || break # it exited: no point waiting
-    sleep 0.005
+  while kill -0 "$poller" 2>/dev/null; do
+    kill -0 "$TAVOLO_PID" 2>/dev/null || { kill "$poller" 2>/dev/null; break; } # it exited: no point waiting
+    sleep 0.01
   done
+  read -r healthy <&"$POLL_FD" || healthy=""
+  exec {POLL_FD}<&-
+  rm -f "$fifo"
+  if [ -n "$healthy" ]; then
+    TAVOLO_COLD_MS=$(python3 -c "print(round(($healthy - $t0) * 1000))")
+    return 0
+  fi
   echo "Tavolo did not become healthy:" >&2; cat "$TAVOLO_DATA/stdout.log" >&2; return 1
 }
 

@@ -140,23 +140,27 @@ load_tavolo() { # <build> <kind> <round>
   stop_tavolo
 }
 
-cold() { # <build> <kind>: 7 cold starts; Tavolo on a prepared data folder (schema and key ring exist, as on every start but the first)
-  local prepared=""
-  if [ "$1" != bare ]; then
-    start_tavolo $(command_of "$1" "$2"); prepared=$TAVOLO_DATA; TAVOLO_DATA=$(mktemp -d); stop_tavolo
-  fi
-  for _ in 1 2 3 4 5 6 7; do
-    PREPARED=$prepared start_tavolo $(command_of "$1" "$2")
-    record "$1 $2 0 cold $TAVOLO_COLD_MS"
-    stop_tavolo
+cold() { # <kind>: 7 cold starts of bare and of each build, taken in turn (so a slow minute hits all alike); Tavolo on a
+  # prepared data folder (schema and key ring exist, as on every start but the first)
+  local kind=$1 build
+  local -A prepared
+  for build in $BUILDS; do
+    start_tavolo $(command_of "$build" "$kind"); prepared[$build]=$TAVOLO_DATA; TAVOLO_DATA=$(mktemp -d); stop_tavolo
   done
-  [ -z "$prepared" ] || rm -rf "$prepared"
+  for _ in 1 2 3 4 5 6 7; do
+    start_tavolo $(command_of bare "$kind"); record "bare $kind 0 cold $TAVOLO_COLD_MS"; stop_tavolo
+    for build in $BUILDS; do
+      PREPARED=${prepared[$build]} start_tavolo $(command_of "$build" "$kind")
+      record "$build $kind 0 cold $TAVOLO_COLD_MS"
+      stop_tavolo
+    done
+  done
+  for build in $BUILDS; do rm -rf "${prepared[$build]}"; done
 }
 
 echo "$(date -u +%FT%TZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rounds=$rounds, wrk -t1 -c$connections -d${seconds}s; builds: $BUILDS" >&2
 for kind in $KINDS; do
-  [ "${COLD:-1}" = 0 ] || cold bare "$kind"
-  [ "${COLD:-1}" = 0 ] || for build in $BUILDS; do cold "$build" "$kind"; done
+  [ "${COLD:-1}" = 0 ] || cold "$kind"
   for round in $(seq 1 "$rounds"); do
     echo "$kind round $round" >&2
     load_bare "$kind" "$round"
