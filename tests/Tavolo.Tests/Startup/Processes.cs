@@ -129,11 +129,28 @@ public sealed class TavoloProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768–60999 here). A port 0 bind hands out ports from that range
+    /// and gives one back as soon as it is closed, so a port picked that way and released could be taken by another
+    /// test's server (Kestrel on port 0) before this process bound it: this test then talked to the other server (seen
+    /// once: `dotnet run`'s 5 s build check left the window open). Ports picked here are never handed out by the kernel.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // taken: try another
+            }
+        }
     }
 }
 
