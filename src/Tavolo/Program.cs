@@ -94,7 +94,7 @@ if (options.Serves("orders")) app.MapOrders();
 if (options.Serves("promo-codes")) app.MapPromoCodes();
 
 await app.RunAsync();
-return 0;
+return Environment.ExitCode; // 0, unless something stopped the app for a reason (AuthModule.WarmAuthWhenListening)
 
 /// <summary>The app's entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

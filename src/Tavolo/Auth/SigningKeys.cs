@@ -12,8 +12,8 @@ namespace Tavolo.Auth;
 /// The ES256 (P-256) key ring. Generated on first run into a JSON file (<c>Tavolo__Auth__SigningKeyPath</c>,
 /// default <c>signing-keys.json</c> beside the database) that may hold several keys: the newest signs, every one
 /// verifies and is published in the JWKS, so a key can be rotated in by adding one and retired later by removing it.
-/// The file is read and checked when the app starts; the keys become OpenSSL key objects on first use (loading
-/// OpenSSL is a fifth of a Native AOT cold start, and <c>/health</c> needs no key), which <see cref="Warm"/> does in the
+/// The file is read and checked when the app starts; the keys become OpenSSL key objects on first use (loading and
+/// initialising OpenSSL was about a third of a traced Native AOT start, and <c>/health</c> needs no key), which <see cref="Warm"/> does in the
 /// background once the app is listening (docs/performance.md, cold start).
 /// </summary>
 public sealed class SigningKeys

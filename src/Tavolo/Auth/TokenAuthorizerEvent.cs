@@ -18,7 +18,7 @@ public sealed class TokenAuthorizerEvent(Authenticator authenticator) : ILambdaE
     public async Task<JsonObject> HandleAsync(JsonObject payload, CancellationToken cancellationToken)
     {
         var header = (string?)payload["authorizationToken"] ?? "";
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header.Trim();
+        var token = BearerTokens.TokenOf(header) ?? header.Trim();
         var identity = token.Length == 0 ? null : await authenticator.AuthenticateAsync(token, cancellationToken);
         var principal = identity is null ? null : new ClaimsPrincipal(identity);
         var policy = new JsonObject

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Claims;
 
 namespace Tavolo.Platform;
 
@@ -33,7 +32,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
             if (logger.IsEnabled(LogLevel.Information))
             {
                 LogRequest(logger, context.Request.Method, LoggedPath(context), context.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.User.FindFirstValue("sub"));
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, scope.UserId); // set by the bearer middleware
             }
         }
     }
