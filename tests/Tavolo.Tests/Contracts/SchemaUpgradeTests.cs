@@ -24,7 +24,7 @@ public sealed class SchemaUpgradeTests
         {
             var options = new TavoloOptions();
             options.Sqlite.Path = Path.Combine(directory, "tavolo.db");
-            var database = new SqliteDatabase(Options.Create(options));
+            await using var database = new SqliteDatabase(Options.Create(options));
             await using (var connection = await database.OpenAsync())
             {
                 // What the previous version's MigrateAsync left: steps 1–3 and their record, then a restaurant, a code, an order.

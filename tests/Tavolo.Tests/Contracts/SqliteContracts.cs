@@ -23,11 +23,10 @@ public sealed class SqliteFixture : IAsyncLifetime
         await Database.MigrateAsync(); // idempotent
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await Database.DisposeAsync(); // closes its connections
         Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
     }
 }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Tavolo.Platform;
 using Tavolo.Storage.Sqlite;
 
 namespace Tavolo.Tests.Contracts;
@@ -27,5 +29,78 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
         await Task.WhenAll(sqlite.Database.MigrateAsync(), sqlite.Database.MigrateAsync());
         await using var connection = await sqlite.Database.OpenAsync();
         Assert.Equal((long)SqliteMigrations.All.Count, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_migrations;", default));
+    }
+
+    [Fact]
+    public async Task A_connection_given_back_is_handed_out_again_with_its_statements_prepared()
+    {
+        SqliteConnection first;
+        await using (first = await sqlite.Database.OpenAsync())
+            Assert.Equal(1L, await first.ScalarAsync("SELECT $n;", default, ("$n", 1)));
+        var kept = ((PooledConnection)first).PreparedStatements;
+        for (var i = 2; i < 50; i++)
+        {
+            await using var again = await sqlite.Database.OpenAsync();
+            Assert.Same(first, again);
+            Assert.Equal((long)i, await again.ScalarAsync("SELECT $n;", default, ("$n", i))); // new parameters each time
+        }
+        Assert.Equal(kept, ((PooledConnection)first).PreparedStatements);
+    }
+
+    [Fact]
+    public async Task Idle_connections_hold_no_read_transaction_so_a_checkpoint_empties_the_wal()
+    {
+        await sqlite.Database.WriteAsync((c, t) => c.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS idle_rows (n INTEGER); WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 500) INSERT INTO idle_rows SELECT n FROM k;", t), default);
+        // A scalar reads one row of many, a query reads to its end, a statement fails: none may
+        // leave its statement stepping (a read transaction that pins the WAL).
+        var open = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => sqlite.Database.OpenAsync()));
+        foreach (var connection in open)
+        {
+            await connection.ScalarAsync("SELECT n FROM idle_rows ORDER BY n;", default);
+            await connection.QueryAsync("SELECT n FROM idle_rows WHERE n < 10;", r => r.GetInt64(0), default);
+            await Assert.ThrowsAsync<SqliteException>(() => connection.ScalarAsync("SELECT n / 0, no_such_function(n) FROM idle_rows;", default));
+            await connection.DisposeAsync();
+        }
+        await using var checkpoint = await sqlite.Database.OpenAsync();
+        var result = await checkpoint.QueryAsync("PRAGMA wal_checkpoint(TRUNCATE);", r => r.GetInt64(0), default);
+        Assert.Equal(0L, result.Single()); // 0 = not blocked by any reader
+        Assert.Equal(0, new FileInfo(sqlite.Database.Path + "-wal").Length);
+    }
+
+    [Fact]
+    public async Task A_connection_given_back_inside_a_transaction_is_closed_not_reused()
+    {
+        var connection = await sqlite.Database.OpenAsync();
+        await connection.ExecuteAsync("BEGIN;", default);
+        await connection.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+        await using var next = await sqlite.Database.OpenAsync();
+        Assert.NotSame(connection, next);
+        Assert.Equal(1, SQLitePCL.raw.sqlite3_get_autocommit(next.Handle)); // not in a transaction
+    }
+
+    [Fact]
+    public async Task Disposing_the_database_closes_its_idle_connections()
+    {
+        var options = new TavoloOptions();
+        var directory = Directory.CreateTempSubdirectory("tavolo-pool-").FullName;
+        options.Sqlite.Path = Path.Combine(directory, "pool.db");
+        try
+        {
+            var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
+            await database.MigrateAsync();
+            var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync()));
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State)); // idle in the pool
+            await database.DisposeAsync();
+            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Closed, c.State));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => database.OpenAsync());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

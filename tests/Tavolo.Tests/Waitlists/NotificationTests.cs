@@ -262,7 +262,7 @@ public sealed class NotificationTests(NotificationApp app) : IClassFixture<Notif
         var otherStore = new Tavolo.Storage.Aws.DynamoWaitlistStore(dynamo, tables);
         var otherQueue = new Tavolo.Storage.Aws.SqsNotificationQueue(app.Get<Amazon.SQS.IAmazonSQS>(), options);
 #else
-        var otherDatabase = new SqliteDatabase(options);
+        using var otherDatabase = new SqliteDatabase(options);
         var otherStore = new SqliteWaitlistStore(otherDatabase);
         var otherQueue = new SqliteNotificationQueue(otherDatabase, TimeProvider.System);
 #endif

@@ -10,13 +10,16 @@ namespace Tavolo.Storage.Sqlite;
 public sealed partial class SqliteDatabase
 {
     public const int MaxBatch = 64;
-    private const string Savepoint = "job";
+    private const string SavepointSql = "SAVEPOINT job;";
+    private const string ReleaseSavepointSql = "RELEASE job;";
+    private const string RollbackToSavepointSql = "ROLLBACK TO job; RELEASE job;"; // undo the job's writes, then end its savepoint
 
     private readonly Channel<WriteJob> _writes = Channel.CreateUnbounded<WriteJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AsyncLocal<bool> _onWriter = new();
     private readonly List<WriteJob> _batch = new(MaxBatch);
     private readonly List<WriteJob> _ran = new(MaxBatch);
     private Task _writer = Task.CompletedTask;
+    private PooledConnection? _writerConnection; // the loop's own, open for its lifetime: its write statements stay prepared
     private long _commits;
     private volatile bool _disposed;
 
@@ -77,6 +80,7 @@ public sealed partial class SqliteDatabase
             _batch.Clear();
             _ran.Clear();
         }
+        _writerConnection?.Dispose(); // closes: the database is disposed
     }
 
     /// <summary>Runs the batch and commits it; never throws (a failure is every job's).</summary>
@@ -84,7 +88,13 @@ public sealed partial class SqliteDatabase
     {
         try
         {
-            await using var connection = await OpenAsync(CancellationToken.None);
+            // One left closed or inside a transaction (its rollback failed) would fail every batch after it: start afresh.
+            if (_writerConnection is { } broken && (broken.State != System.Data.ConnectionState.Open || broken.InTransaction))
+            {
+                _writerConnection = null;
+                broken.Dispose();
+            }
+            var connection = _writerConnection ??= await OpenNewAsync(CancellationToken.None);
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var job in _batch)
             {
@@ -93,20 +103,19 @@ public sealed partial class SqliteDatabase
                     job.Cancel();
                     continue;
                 }
-                transaction.Save(Savepoint);
+                await connection.ExecuteAsync(SavepointSql, CancellationToken.None);
                 try
                 {
                     await job.RunAsync(connection);
                 }
                 catch (Exception e) when (InTransaction(connection))
                 {
-                    transaction.Rollback(Savepoint);
-                    transaction.Release(Savepoint);
+                    await connection.ExecuteAsync(RollbackToSavepointSql, CancellationToken.None);
                     job.Fail(e);
                     continue;
                 }
                 // Fails when SQLite rolled the whole transaction back under a job that caught the error itself.
-                transaction.Release(Savepoint);
+                await connection.ExecuteAsync(ReleaseSavepointSql, CancellationToken.None);
                 _ran.Add(job);
             }
             transaction.Commit();

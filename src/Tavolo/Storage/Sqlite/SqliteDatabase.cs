@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
@@ -8,14 +8,19 @@ namespace Tavolo.Storage.Sqlite;
 
 /// <summary>
 /// The embedded database: one file in WAL mode, pooled connections for reads (one per operation, so concurrent
-/// requests read in parallel), one writer loop that commits the writes waiting at that moment together
-/// (<see cref="WriteAsync{T}"/>, group commit: one transaction and one WAL commit for many writes), and numbered
-/// migrations applied at start-up. Other processes on the same file meet SQLite's lock and its busy timeout.
+/// requests read in parallel; each keeps its prepared statements, <see cref="PooledConnection"/>), one writer loop on
+/// a connection of its own that commits the writes waiting at that moment together (<see cref="WriteAsync{T}"/>, group
+/// commit: one transaction and one WAL commit for many writes), and numbered migrations applied at start-up. Other
+/// processes on the same file meet SQLite's lock and its busy timeout.
 /// </summary>
 public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
 {
+    /// <summary>Idle connections kept open; more are opened under a burst and closed when they come back.</summary>
+    public const int MaxIdle = 32;
+
     private readonly string _connectionString;
-    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private readonly ConcurrentStack<PooledConnection> _idle = new(); // last in, first out: the warmest caches
+    private int _idleCount;
 
     public SqliteDatabase(IOptions<TavoloOptions> options)
     {
@@ -29,7 +34,7 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false, // this class pools (PooledConnection); a connection it closes is closed
             ForeignKeys = true,
             DefaultTimeout = 30, // seconds a command waits on a locked database before failing
         }.ToString();
@@ -38,20 +43,62 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
 
     public string Path { get; }
 
+    /// <summary>An open connection from the pool; disposing it gives it back.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // WAL + NORMAL: a commit survives a process crash; only an OS crash or power loss can roll back the
-        // last commits (never corrupt). It saves an fsync per commit, which is most of a small write's cost.
-        // The setting lives on the pooled native connection, so it is made once per native connection.
-        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_idle.TryPop(out var idle))
         {
-            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
-            _configured.AddOrUpdate(handle, handle);
+            Interlocked.Decrement(ref _idleCount);
+            return idle;
         }
-        return connection;
+        return await OpenNewAsync(cancellationToken);
     }
+
+    private async Task<PooledConnection> OpenNewAsync(CancellationToken cancellationToken)
+    {
+        var connection = new PooledConnection(this, _connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // WAL + NORMAL: a commit survives a process crash; only an OS crash or power loss can roll back the
+            // last commits (never corrupt). It saves an fsync per commit, which is most of a small write's cost.
+            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            CloseForGood(connection);
+            throw;
+        }
+    }
+
+    /// <summary>Takes a disposed connection back, open, if it is fit to reuse and there is room; false: close it.</summary>
+    internal bool TryReturn(PooledConnection connection)
+    {
+        if (_disposed || connection == _writerConnection || connection.State != System.Data.ConnectionState.Open || connection.InTransaction)
+            return false;
+        if (Interlocked.Increment(ref _idleCount) > MaxIdle)
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return false;
+        }
+        _idle.Push(connection);
+        if (_disposed)
+            CloseIdle(); // disposed meanwhile: nothing may stay open after Dispose
+        return true;
+    }
+
+    private void CloseIdle()
+    {
+        while (_idle.TryPop(out var connection))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            CloseForGood(connection);
+        }
+    }
+
+    private static void CloseForGood(PooledConnection connection) => connection.Dispose(); // the pool refuses it once disposed or not open
 
     /// <summary>Applies the migrations this file has not seen yet; safe for two processes starting at once.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -81,12 +128,14 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         StopWriter();
         _writer.Wait(TimeSpan.FromSeconds(30));
+        CloseIdle();
     }
 
     public async ValueTask DisposeAsync()
     {
         StopWriter();
         await _writer.WaitAsync(TimeSpan.FromSeconds(30));
+        CloseIdle();
     }
 
     private void StopWriter()
@@ -102,42 +151,92 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     }
 }
 
-/// <summary>Small helpers that keep adapter SQL short and always parameterised.</summary>
+/// <summary>
+/// Small helpers that keep adapter SQL short and always parameterised. On a <see cref="PooledConnection"/> they run the
+/// statement it has prepared for that text already; on any other connection a new command.
+/// </summary>
 public static class Sql
 {
-    public static SqliteCommand Command(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
-    }
-
     public static async Task<int> ExecuteAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var command = connection.Rent(sql, parameters);
+        var succeeded = false;
+        try
+        {
+            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+            succeeded = true;
+            return rows;
+        }
+        finally
+        {
+            connection.Return(command, succeeded);
+        }
     }
 
     public static async Task<object?> ScalarAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken);
+        var command = connection.Rent(sql, parameters);
+        var succeeded = false;
+        try
+        {
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            succeeded = true;
+            return value;
+        }
+        finally
+        {
+            connection.Return(command, succeeded);
+        }
     }
 
     /// <summary>Reads every row with <paramref name="map"/>.</summary>
     public static async Task<List<T>> QueryAsync<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
         CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-            rows.Add(map(reader));
-        return rows;
+        var command = connection.Rent(sql, parameters);
+        var succeeded = false;
+        try
+        {
+            var rows = new List<T>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                    rows.Add(map(reader));
+            }
+            succeeded = true;
+            return rows;
+        }
+        finally
+        {
+            connection.Return(command, succeeded);
+        }
+    }
+
+    private static SqliteCommand Rent(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
+    {
+        SqliteCommand command;
+        if (connection is PooledConnection pooled)
+        {
+            command = pooled.Rent(sql);
+        }
+        else
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private static void Return(this SqliteConnection connection, SqliteCommand command, bool succeeded)
+    {
+        if (connection is PooledConnection pooled)
+            pooled.Return(command, succeeded);
+        else
+            command.Dispose();
     }
 
     /// <summary>Timestamps are stored as <see cref="SortableTime"/> text, so that text order is time order.</summary>
