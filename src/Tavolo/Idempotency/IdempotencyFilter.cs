@@ -23,7 +23,7 @@ public sealed class IdempotencyOptions
 /// gets the stored response with <c>Idempotent-Replayed: true</c>, a different body <c>422</c>, and a repeat while the first
 /// is still running <c>409</c>. Only successful (2xx) responses are kept; after a failure the key is free again.
 /// A handler whose store can write its effect and the response in one unit of work finds the claim in
-/// <see cref="IdempotencyScope"/> and stores the response itself (<see cref="IdempotencyScope.ResponseStored"/>).
+/// <see cref="IdempotencyScope"/> and stores the response itself (<see cref="IdempotencyScope.Stored"/>), which is then sent as stored.
 /// </summary>
 public sealed class IdempotencyFilter<TBody>(
     IIdempotencyStore store, IdempotencyOptions options, TimeProvider clock, JsonSerializerOptions json, Func<TBody, string?>? keyFromBody)
@@ -74,6 +74,8 @@ public sealed class IdempotencyFilter<TBody>(
             await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
             return result;
         }
+        if (scope.Stored is { } written)
+            return new Replay(written, replayed: false); // written with the effect, in the same unit of work: send those bytes
 
         // Run the result into a buffer to keep exactly what the client gets, then send it on.
         var response = http.Response;
@@ -89,11 +91,7 @@ public sealed class IdempotencyFilter<TBody>(
             response.Body = original;
         }
         var bytes = buffer.ToArray();
-        if (scope.ResponseStored)
-        {
-            // Written with the effect already, in the same unit of work.
-        }
-        else if (response.StatusCode is >= 200 and < 300)
+        if (response.StatusCode is >= 200 and < 300)
         {
             var stored = new StoredResponse(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, bytes);
             await store.CompleteAsync(claim.Key, claim.LeaseToken, stored, CancellationToken.None);
@@ -118,7 +116,8 @@ public sealed class IdempotencyFilter<TBody>(
         return Convert.ToHexStringLower(SHA256.HashData([.. method, .. bytes]));
     }
 
-    private sealed class Replay(StoredResponse stored) : IResult
+    /// <summary>A stored response: a replay (with <c>Idempotent-Replayed: true</c>), or the first answer as it was stored.</summary>
+    private sealed class Replay(StoredResponse stored, bool replayed = true) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -127,7 +126,8 @@ public sealed class IdempotencyFilter<TBody>(
             response.ContentType = stored.ContentType;
             if (stored.Location is not null)
                 response.Headers.Location = stored.Location;
-            response.Headers[IdempotencyScope.ReplayedHeader] = "true";
+            if (replayed)
+                response.Headers[IdempotencyScope.ReplayedHeader] = "true";
             response.ContentLength = stored.Body.Length;
             await response.Body.WriteAsync(stored.Body, httpContext.RequestAborted);
         }

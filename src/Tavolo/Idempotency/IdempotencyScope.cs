@@ -3,7 +3,8 @@ namespace Tavolo.Idempotency;
 /// <summary>
 /// The claim of the request being handled, as an HTTP feature (<c>HttpContext.Features.Get&lt;IdempotencyScope&gt;()</c>;
 /// absent when the request carried no key). A handler whose store offers a unit of work hands <see cref="WriteFor"/> to
-/// it, so that the effect and the response to replay are written together (or neither is), then marks it stored.
+/// it, so that the effect and the response to replay are written together (or neither is), then marks it stored: the
+/// filter then sends those very bytes, so the first answer and every replay of it are the same.
 /// </summary>
 public sealed class IdempotencyScope(IdempotencyRecord claim)
 {
@@ -12,8 +13,10 @@ public sealed class IdempotencyScope(IdempotencyRecord claim)
 
     public IdempotencyRecord Claim { get; } = claim;
 
-    /// <summary>True once the handler's unit of work has stored the response: the filter does not write it again.</summary>
-    public bool ResponseStored { get; set; }
+    /// <summary>The response the handler's unit of work stored with its effect (null until then): the filter sends it as it is.</summary>
+    public StoredResponse? Stored { get; private set; }
+
+    public void MarkStored(IdempotentWrite write) => Stored = write.Response;
 
     public IdempotentWrite WriteFor(StoredResponse response) => new(Claim, response);
 }

@@ -29,8 +29,8 @@ public sealed class OrderPlacement(IOrderStore orders, IOptions<Microsoft.AspNet
         var insert = await orders.InsertOnceAsync(order, fingerprint, write, cancellationToken);
         if (insert.Inserted)
         {
-            if (idempotency is not null)
-                idempotency.ResponseStored = insert.ResponseStored;
+            if (insert.ResponseStored)
+                idempotency!.MarkStored(write!);
             return (Result.Created, insert.Order);
         }
         if (insert.Order.UserId != order.UserId)

@@ -31,6 +31,8 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Equal(firstBody, await again.Content.ReadAsStringAsync());
         Assert.Equal(first.Headers.Location, again.Headers.Location);
         Assert.Equal("application/json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(first.Content.Headers.ContentType, again.Content.Headers.ContentType); // the first answer is the stored one
+        Assert.Equal(first.Content.Headers.ContentLength, again.Content.Headers.ContentLength);
         Assert.Single(await later.ListAllAsync("/orders"));
     }
 
