@@ -83,59 +83,24 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
     [Fact]
     public async Task Disposing_the_database_closes_its_idle_connections()
     {
-        await using var folder = new TempDatabaseFolder();
-        var database = await folder.OpenAsync();
-        var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync()));
-        foreach (var connection in connections)
-            await connection.DisposeAsync();
-        Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State)); // idle in the pool
-        await database.DisposeAsync();
-        Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Closed, c.State));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => database.OpenAsync());
-    }
-
-    [Fact]
-    public async Task Checkpoints_run_on_a_loop_of_their_own_and_copy_the_wal_into_the_database_file()
-    {
-        await using var folder = new TempDatabaseFolder();
-        await using var database = await folder.OpenAsync();
-        await database.WriteAsync((c, t) => c.ExecuteAsync("CREATE TABLE blobs (b BLOB);", t), default);
-        var before = new FileInfo(database.Path).Length;
-        // ~6 MB in 30 commits: past the 1,000-page threshold (4 KiB pages) more than once.
-        for (var i = 0; i < 30; i++)
+        var options = new TavoloOptions();
+        var directory = Directory.CreateTempSubdirectory("tavolo-pool-").FullName;
+        options.Sqlite.Path = Path.Combine(directory, "pool.db");
+        try
         {
-            await database.WriteAsync((c, t) => c.ExecuteAsync(
-                "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 50) INSERT INTO blobs SELECT randomblob(4000) FROM k;", t), default);
+            var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
+            await database.MigrateAsync();
+            var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync()));
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State)); // idle in the pool
+            await database.DisposeAsync();
+            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Closed, c.State));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => database.OpenAsync());
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (database.Checkpoints == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.True(database.Checkpoints >= 1, "the checkpoint loop never ran");
-        Assert.True(new FileInfo(database.Path).Length - before > 3_000_000, "the frames did not reach the database file");
-        await using var reader = await database.OpenAsync();
-        Assert.Equal(1500L, await reader.ScalarAsync("SELECT COUNT(*) FROM blobs;", default));
-    }
-
-    /// <summary>A database of its own in a temporary folder, deleted afterwards.</summary>
-    private sealed class TempDatabaseFolder : IAsyncDisposable
-    {
-        private readonly string _directory = Directory.CreateTempSubdirectory("tavolo-pool-").FullName;
-        private SqliteDatabase? _database;
-
-        public async Task<SqliteDatabase> OpenAsync()
+        finally
         {
-            var options = new TavoloOptions();
-            options.Sqlite.Path = Path.Combine(_directory, "pool.db");
-            _database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
-            await _database.MigrateAsync();
-            return _database;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_database is not null)
-                await _database.DisposeAsync(); // a second dispose does nothing
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -58,7 +58,6 @@ public sealed partial class SqliteDatabase
         // No caller's context flows into the loop; the loop's own flag is how a job's nested write is caught.
         using (ExecutionContext.SuppressFlow())
             _writer = Task.Run(RunWriterAsync);
-        StartCheckpointer();
     }
 
     private async Task RunWriterAsync()
@@ -95,12 +94,7 @@ public sealed partial class SqliteDatabase
                 _writerConnection = null;
                 broken.Dispose();
             }
-            if (_writerConnection is null)
-            {
-                _writerConnection = await OpenNewAsync(CancellationToken.None);
-                HandOverCheckpoints(_writerConnection);
-            }
-            var connection = _writerConnection;
+            var connection = _writerConnection ??= await OpenNewAsync(CancellationToken.None);
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var job in _batch)
             {
@@ -125,7 +119,6 @@ public sealed partial class SqliteDatabase
                 _ran.Add(job);
             }
             transaction.Commit();
-            Committed(connection);
         }
         catch (Exception e)
         {

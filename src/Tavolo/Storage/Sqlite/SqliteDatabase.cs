@@ -128,7 +128,6 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         StopWriter();
         _writer.Wait(TimeSpan.FromSeconds(30));
-        _checkpointer.Wait(TimeSpan.FromSeconds(30));
         CloseIdle();
     }
 
@@ -136,7 +135,6 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         StopWriter();
         await _writer.WaitAsync(TimeSpan.FromSeconds(30));
-        await _checkpointer.WaitAsync(TimeSpan.FromSeconds(30));
         CloseIdle();
     }
 
@@ -144,7 +142,6 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         _disposed = true;
         _writes.Writer.TryComplete();
-        WakeCheckpointer(); // to see the disposal and end
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
