@@ -29,10 +29,18 @@ public sealed class FileModeTests(TavoloApp app) : IClassFixture<TavoloApp>
     {
         if (OperatingSystem.IsWindows())
             return;
-        var path = Path.Combine(Directory.CreateTempSubdirectory("tavolo-modes-").FullName, "server.secret");
-        File.WriteAllText(path, "c2VjcmV0");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        Assert.Equal("c2VjcmV0", System.Text.Encoding.ASCII.GetString(DataDirectory.ReadOrCreate(path, () => [])));
-        Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(path));
+        var directory = Directory.CreateTempSubdirectory("tavolo-modes-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "server.secret");
+            File.WriteAllText(path, "c2VjcmV0");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            Assert.Equal("c2VjcmV0", System.Text.Encoding.ASCII.GetString(DataDirectory.ReadOrCreate(path, () => [])));
+            Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true); // tests leave nothing behind in the temp folder
+        }
     }
 }
