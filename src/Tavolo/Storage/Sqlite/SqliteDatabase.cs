@@ -157,39 +157,13 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
 /// </summary>
 public static class Sql
 {
-    public static async Task<int> ExecuteAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.Rent(sql, parameters);
-        var succeeded = false;
-        try
-        {
-            var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-            succeeded = true;
-            return rows;
-        }
-        finally
-        {
-            connection.Return(command, succeeded);
-        }
-    }
+    public static Task<int> ExecuteAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters) =>
+        connection.RunAsync(sql, parameters, static (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
-    public static async Task<object?> ScalarAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
-        params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.Rent(sql, parameters);
-        var succeeded = false;
-        try
-        {
-            var value = await command.ExecuteScalarAsync(cancellationToken);
-            succeeded = true;
-            return value;
-        }
-        finally
-        {
-            connection.Return(command, succeeded);
-        }
-    }
+    public static Task<object?> ScalarAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters) =>
+        connection.RunAsync(sql, parameters, static (command, token) => command.ExecuteScalarAsync(token), cancellationToken);
 
     /// <summary>Reads every row with <paramref name="map"/>.</summary>
     public static async Task<List<T>> QueryAsync<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
@@ -207,6 +181,23 @@ public static class Sql
             }
             succeeded = true;
             return rows;
+        }
+        finally
+        {
+            connection.Return(command, succeeded);
+        }
+    }
+
+    private static async Task<T> RunAsync<T>(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters,
+        Func<SqliteCommand, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var command = connection.Rent(sql, parameters);
+        var succeeded = false;
+        try
+        {
+            var result = await run(command, cancellationToken);
+            succeeded = true;
+            return result;
         }
         finally
         {
