@@ -1,0 +1,40 @@
+using Tavolo.Platform;
+
+namespace Tavolo.Tests.Platform;
+
+public sealed class IdsTests
+{
+    [Fact]
+    public void Ids_made_in_the_same_millisecond_still_sort_in_the_order_they_were_made()
+    {
+        // Thousands per millisecond: Guid.CreateVersion7 alone orders ids of one millisecond at random.
+        var ids = Enumerable.Range(0, 20_000).Select(_ => Ids.New()).ToList();
+        for (var i = 1; i < ids.Count; i++)
+            Assert.True(string.CompareOrdinal(ids[i - 1], ids[i]) < 0, $"{ids[i - 1]} !< {ids[i]}");
+        Assert.All(ids, id =>
+        {
+            Assert.Equal(32, id.Length);
+            Assert.Equal('7', id[12]); // version 7
+            Assert.Contains(id[16], "89ab"); // RFC 9562 variant
+        });
+    }
+
+    [Fact]
+    public async Task Ids_made_on_many_threads_at_once_are_all_different_and_increase_on_each_thread()
+    {
+        var perThread = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 5_000).Select(_ => Ids.New()).ToList())));
+        Assert.Equal(40_000, perThread.SelectMany(ids => ids).Distinct().Count());
+        Assert.All(perThread, ids => Assert.Equal(ids.Order(StringComparer.Ordinal), ids));
+    }
+
+    [Fact]
+    public void An_id_keeps_the_time_it_was_made()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var id = Ids.New();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var millisecond = Convert.ToInt64(id[..12], 16); // the first 48 bits
+        Assert.InRange(millisecond, before, after); // a counted-up id keeps the earlier id's millisecond, never a later one
+    }
+}
