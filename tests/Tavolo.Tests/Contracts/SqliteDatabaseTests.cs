@@ -81,6 +81,17 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task A_burst_beyond_the_idle_bound_closes_the_connections_the_pool_cannot_keep()
+    {
+        var burst = await Task.WhenAll(Enumerable.Range(0, SqliteDatabase.MaxIdle + 8).Select(_ => sqlite.Database.OpenAsync()));
+        Assert.Equal(burst.Length, burst.Distinct().Count()); // each operation had a connection of its own
+        foreach (var connection in burst)
+            await connection.DisposeAsync();
+        Assert.True(burst.Count(c => c.State == System.Data.ConnectionState.Closed) >= 8, "the pool kept more than its bound");
+        Assert.True(burst.Count(c => c.State == System.Data.ConnectionState.Open) <= SqliteDatabase.MaxIdle);
+    }
+
+    [Fact]
     public async Task Disposing_the_database_closes_its_idle_connections()
     {
         var options = new TavoloOptions();
