@@ -3,35 +3,49 @@ using System.Buffers.Binary;
 namespace Tavolo.Platform;
 
 /// <summary>
-/// Server-made ids: opaque, unguessable enough for a URL, and time-ordered (UUID v7) — strictly increasing within the
-/// process. <see cref="Guid.CreateVersion7()"/> alone fills the bits after the millisecond at random, so two ids made
-/// in the same millisecond came out in either order, and rows that tie on their timestamp and fall back to the id (two
-/// parties joining a waitlist at once) were ordered by chance. Here an id that would not sort after the previous one
-/// is the previous one plus one in its random bits (RFC 9562 §6.2, method 2, with the random part as the counter).
+/// Server-made ids: opaque, unguessable enough for a URL (62 random bits each), and time-ordered (UUID v7) — strictly
+/// increasing within the process. <see cref="Guid.CreateVersion7()"/> alone fills every bit after the millisecond at
+/// random, so two ids of one millisecond came out in either order, and rows that tie on their timestamp and fall back
+/// to the id (two parties joining a waitlist at once) were ordered by chance. Here the 12 bits after the version count
+/// up within a millisecond (RFC 9562 §6.2, method 1: a dedicated counter, seeded at random below its half each millisecond), and the
+/// last 62 stay random for every id, so the next id cannot be worked out from this one.
 /// </summary>
 public static class Ids
 {
-    // The version (4 bits) and variant (2 bits) of a v7 id; an increment that would carry into them is not used.
-    private static readonly UInt128 Fixed = (UInt128)0xF000 << 64 | (UInt128)0xC000_0000_0000_0000;
+    private const int CounterShift = 64; // rand_a, the 12 bits after the 4-bit version
+    private const int MillisecondShift = 80;
+    private static readonly UInt128 Counter = (UInt128)0xFFF << CounterShift;
     private static readonly Lock Gate = new();
     private static UInt128 _last;
 
     public static string New() => Next().ToString("N");
 
-    public static Guid Next()
+    private static Guid Next()
     {
+        Span<byte> bytes = stackalloc byte[16];
         while (true)
         {
-            Span<byte> bytes = stackalloc byte[16];
             Guid.CreateVersion7().TryWriteBytes(bytes, bigEndian: true, out _);
             var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
             lock (Gate)
             {
-                if (value <= _last)
+                var millisecond = value >> MillisecondShift;
+                var lastMillisecond = _last >> MillisecondShift;
+                if (millisecond > lastMillisecond)
                 {
-                    value = _last + 1;
-                    if ((value & Fixed) != (_last & Fixed))
-                        continue; // the random bits ran out in this millisecond (never seen): wait for the next one
+                    value &= ~((UInt128)0x800 << CounterShift); // a new millisecond: room for at least 2,048 more
+                }
+                else
+                {
+                    var count = ((_last & Counter) >> CounterShift) + 1;
+                    if (count > 0xFFF)
+                    {
+                        if (millisecond == lastMillisecond)
+                            continue; // 4,096 ids in this millisecond already: take the next one
+                        (lastMillisecond, count) = (lastMillisecond + 1, 0); // the clock went back: run on ahead of it
+                    }
+                    // The same (or the last) millisecond, the counter one up, this id's own random tail.
+                    value = lastMillisecond << MillisecondShift | (value & ~((UInt128.MaxValue << MillisecondShift) | Counter)) | count << CounterShift;
                 }
                 _last = value;
             }

@@ -90,6 +90,19 @@ public sealed class SqliteGroupCommitTests(SqliteFixture sqlite) : IClassFixture
     }
 
     [Fact]
+    public async Task A_write_that_closes_the_writers_connection_fails_its_batch_and_the_next_write_gets_a_fresh_one()
+    {
+        var prefix = await NewTableAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => Database.WriteAsync((connection, _) =>
+        {
+            connection.Close();
+            return Task.CompletedTask;
+        }, default));
+        await InsertAsync(prefix + "after");
+        Assert.Equal(1, await CountAsync(prefix + "after"));
+    }
+
+    [Fact]
     public async Task A_write_cancelled_before_it_runs_is_skipped()
     {
         var prefix = await NewTableAsync();

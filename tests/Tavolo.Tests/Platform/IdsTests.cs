@@ -20,6 +20,20 @@ public sealed class IdsTests
     }
 
     [Fact]
+    public void The_next_id_cannot_be_worked_out_from_this_one()
+    {
+        // Ids of one millisecond share the time and count up in the 12 bits after it; the last 62 bits (after the
+        // variant) are fresh random bits for every id, never the previous ones plus one.
+        var ids = Enumerable.Range(0, 5_000).Select(_ => Ids.New()).ToList();
+        var tails = ids.Select(id => Convert.ToUInt64(id[16..], 16) & 0x3FFF_FFFF_FFFF_FFFF).ToList();
+        Assert.Equal(tails.Count, tails.Distinct().Count());
+        var sequential = tails.Zip(tails.Skip(1)).Count(pair => pair.Second - pair.First is >= 1 and <= 1_000_000);
+        Assert.True(sequential < 5, $"{sequential} tails followed the one before"); // random: about 5,000 × 2^-42
+        var sameMillisecond = ids.Zip(ids.Skip(1)).Count(pair => pair.First[..12] == pair.Second[..12]);
+        Assert.True(sameMillisecond > 0, "no two ids of one millisecond: the counter went untested");
+    }
+
+    [Fact]
     public async Task Ids_made_on_many_threads_at_once_are_all_different_and_increase_on_each_thread()
     {
         var perThread = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>

@@ -23,7 +23,15 @@ public sealed class PooledConnection : SqliteConnection
     public int PreparedStatements => _statements.Count;
 
     /// <summary>True while a transaction is open on it (then it must not go back to the pool).</summary>
-    internal bool InTransaction => Transaction is not null || (Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0);
+    internal bool InTransaction => Transaction is not null || InNativeTransaction(this);
+
+    /// <summary>
+    /// Whether SQLite itself has a transaction open on <paramref name="connection"/>, whatever Microsoft.Data.Sqlite's
+    /// transaction object says: SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL, IOERR,
+    /// NOMEM, BUSY, INTERRUPT), and a statement can BEGIN one behind that object's back.
+    /// </summary>
+    internal static bool InNativeTransaction(SqliteConnection connection) =>
+        connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
 
     /// <summary>The command for <paramref name="sql"/>, with no parameters, enlisted in the open transaction if any.</summary>
     internal SqliteCommand Rent(string sql)

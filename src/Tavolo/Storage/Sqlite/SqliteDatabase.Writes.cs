@@ -108,7 +108,7 @@ public sealed partial class SqliteDatabase
                 {
                     await job.RunAsync(connection);
                 }
-                catch (Exception e) when (InTransaction(connection))
+                catch (Exception e) when (PooledConnection.InNativeTransaction(connection))
                 {
                     await connection.ExecuteAsync(RollbackToSavepointSql, CancellationToken.None);
                     job.Fail(e);
@@ -131,8 +131,6 @@ public sealed partial class SqliteDatabase
             job.Deliver();
     }
 
-    // SQLite rolls back the whole transaction itself on some errors (SQLITE_FULL, IOERR, NOMEM, BUSY, INTERRUPT).
-    private static bool InTransaction(SqliteConnection connection) => SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0;
 
     private abstract class WriteJob(CancellationToken cancellationToken)
     {

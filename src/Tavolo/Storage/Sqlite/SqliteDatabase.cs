@@ -159,43 +159,33 @@ public static class Sql
 {
     public static Task<int> ExecuteAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters) =>
-        connection.RunAsync(sql, parameters, static (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
+        connection.RunAsync(sql, parameters, 0, static (command, _, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
     public static Task<object?> ScalarAsync(this SqliteConnection connection, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters) =>
-        connection.RunAsync(sql, parameters, static (command, token) => command.ExecuteScalarAsync(token), cancellationToken);
+        connection.RunAsync(sql, parameters, 0, static (command, _, token) => command.ExecuteScalarAsync(token), cancellationToken);
 
     /// <summary>Reads every row with <paramref name="map"/>.</summary>
-    public static async Task<List<T>> QueryAsync<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
-        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.Rent(sql, parameters);
-        var succeeded = false;
-        try
+    public static Task<List<T>> QueryAsync<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map,
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        connection.RunAsync(sql, parameters, map, static async (command, map, token) =>
         {
             var rows = new List<T>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                    rows.Add(map(reader));
-            }
-            succeeded = true;
+            await using var reader = await command.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token))
+                rows.Add(map(reader));
             return rows;
-        }
-        finally
-        {
-            connection.Return(command, succeeded);
-        }
-    }
+        }, cancellationToken);
 
-    private static async Task<T> RunAsync<T>(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters,
-        Func<SqliteCommand, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    /// <summary>The one place a command is rented, run and given back (kept if it ran to the end, dropped if it threw).</summary>
+    private static async Task<T> RunAsync<TState, T>(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters,
+        TState state, Func<SqliteCommand, TState, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {
         var command = connection.Rent(sql, parameters);
         var succeeded = false;
         try
         {
-            var result = await run(command, cancellationToken);
+            var result = await run(command, state, cancellationToken);
             succeeded = true;
             return result;
         }
