@@ -14,15 +14,19 @@
 #                          the working tree. Publish a named build with: bench/table.sh publish <name>
 #                          A build "name+variant" runs bench/out/<name> with the environment in $VARIANT_<variant>,
 #                          e.g. VARIANT_wks="DOTNET_gcServer=0" BUILDS="before before+wks" (to try runtime settings).
-#   KINDS="jit aot"        which builds to measure.
+#   KINDS="jit aot"        which builds to measure: jit (framework-dependent, as `dotnet publish` gives), aot (Native
+#                          AOT, what deploy/ ships) or r2r (JIT, self-contained, trimmed and ReadyToRun-compiled: the
+#                          JIT build to deploy where AOT cannot be used; bare is published the same way).
 #   ORDER_ITEMS            the JSON "items" of POST /orders (default: 2 × the dish load_tavolo adds to the menu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
 
-publish() { # <name>: Tavolo from the working tree into bench/out/<name>/{jit,aot}
+R2R=(-r linux-x64 --self-contained -p:PublishTrimmed=true -p:PublishReadyToRun=true)
+publish() { # <name>: Tavolo from the working tree into bench/out/<name>/{jit,aot,r2r}
   dotnet publish src/Tavolo -c Release -o "bench/out/$1/jit" -v quiet -nologo > /dev/null
   dotnet publish src/Tavolo -c Release -r linux-x64 -p:PublishAot=true -o "bench/out/$1/aot" -v quiet -nologo > /dev/null
+  dotnet publish src/Tavolo -c Release "${R2R[@]}" -o "bench/out/$1/r2r" -v quiet -nologo > /dev/null
 }
 if [ "${1:-}" = publish ]; then publish "${2:?name}"; exit 0; fi
 
@@ -34,17 +38,18 @@ command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk
   dotnet publish bench/Bare -c Release -o bench/out/bare/jit -v quiet -nologo > /dev/null
   dotnet publish bench/Bare -c Release -r linux-x64 -p:PublishAot=true -o bench/out/bare/aot -v quiet -nologo > /dev/null
 }
+[ -x bench/out/bare/r2r/Bare ] || dotnet publish bench/Bare -c Release "${R2R[@]}" -o bench/out/bare/r2r -v quiet -nologo > /dev/null
 results=$(mktemp) # lines: <build> <kind> <round> <metric> <value>
 trap 'stop_tavolo 2>/dev/null || true' EXIT
 
 command_of() { # <build> <kind>
   if [ "$1" = bare ]; then
-    [ "$2" = jit ] && echo "dotnet bench/out/bare/jit/Bare.dll" || echo "bench/out/bare/aot/Bare"
+    [ "$2" = jit ] && echo "dotnet bench/out/bare/jit/Bare.dll" || echo "bench/out/bare/$2/Bare"
     return
   fi
   local name=${1%%+*} env=""
   if [ "$name" != "$1" ]; then local var="VARIANT_${1#*+}"; env="env ${!var}"; fi
-  [ "$2" = jit ] && echo "$env dotnet bench/out/$name/jit/Tavolo.dll" || echo "$env bench/out/$name/aot/Tavolo"
+  [ "$2" = jit ] && echo "$env dotnet bench/out/$name/jit/Tavolo.dll" || echo "$env bench/out/$name/$2/Tavolo"
 }
 record() { echo "$*" >> "$results"; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$TAVOLO_PID/status"; }

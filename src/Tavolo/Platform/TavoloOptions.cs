@@ -96,6 +96,13 @@ public sealed class PromoCodeOptions
 public sealed class SqliteOptions
 {
     public string Path { get; set; } = "data/tavolo.db";
+
+    /// <summary>
+    /// WAL pages after which a commit runs a checkpoint (SQLite's <c>wal_autocheckpoint</c>; its default is 1,000).
+    /// More pages: fewer, larger checkpoints (less CPU per write, since a page written many times is copied back once),
+    /// a larger WAL file and a longer pause of the writes that meet one (docs/performance.md). 100 to 100,000.
+    /// </summary>
+    public int CheckpointPages { get; set; } = 1000;
 }
 
 public sealed class AuthOptions

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tavolo.Platform;
 using Tavolo.Waitlists.Notifications;
 
@@ -17,7 +18,12 @@ public static class WaitlistsModule
         services.AddSingleton<GuestLines>();
         services.AddSingleton<EmailChannel>();
         services.AddSingleton<WebhookResolver>();
-        services.AddHttpClient<WebhookChannel>().ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler);
+        // A named client and a plain factory rather than AddHttpClient<WebhookChannel>(): a typed client is built through
+        // ActivatorUtilities.CreateFactory, which compiles an expression tree in the JIT build (docs/performance.md).
+        services.AddHttpClient(nameof(WebhookChannel)).ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler);
+        services.AddTransient(sp => new WebhookChannel(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookChannel)), sp.GetRequiredService<IOptions<NotificationOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookChannel>>()));
         services.AddSingleton<NotificationProducer>();
         services.AddSingleton<NotificationConsumer>();
         services.AddSingleton<ILambdaEventHandler, SqsBatchEvent>();

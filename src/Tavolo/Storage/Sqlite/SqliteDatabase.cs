@@ -19,12 +19,16 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     public const int MaxIdle = 32;
 
     private readonly string _connectionString;
+    private readonly int _checkpointPages;
     private readonly ConcurrentStack<PooledConnection> _idle = new(); // last in, first out: the warmest caches
     private int _idleCount;
 
     public SqliteDatabase(IOptions<TavoloOptions> options)
     {
         Path = System.IO.Path.GetFullPath(options.Value.Sqlite.Path);
+        _checkpointPages = options.Value.Sqlite.CheckpointPages is >= 100 and <= 100_000 and var pages
+            ? pages
+            : throw new InvalidOperationException($"Tavolo__Sqlite__CheckpointPages must be 100 to 100000, not {options.Value.Sqlite.CheckpointPages}.");
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         FileModes.CreateOwnerOnly(Path); // SQLite creates the WAL and SHM files with the database file's mode
         foreach (var file in (ReadOnlySpan<string>)[Path, Path + "-wal", Path + "-shm"])
@@ -64,6 +68,8 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
             // WAL + NORMAL: a commit survives a process crash; only an OS crash or power loss can roll back the
             // last commits (never corrupt). It saves an fsync per commit, which is most of a small write's cost.
             await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
+            // Per connection; the writer's commits are the ones that meet it (the others only read, or migrate).
+            await connection.ExecuteAsync($"PRAGMA wal_autocheckpoint = {_checkpointPages};", cancellationToken);
             return connection;
         }
         catch
