@@ -92,62 +92,40 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
     }
 
     [Fact]
-    public async Task Disposing_the_database_closes_its_idle_connections()
+    public Task Disposing_the_database_closes_its_idle_connections() => InFreshFolderAsync(async options =>
     {
-        var options = new TavoloOptions();
-        var directory = Directory.CreateTempSubdirectory("tavolo-pool-").FullName;
-        options.Sqlite.Path = Path.Combine(directory, "pool.db");
-        try
-        {
-            var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
-            await database.MigrateAsync();
-            var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync()));
-            foreach (var connection in connections)
-                await connection.DisposeAsync();
-            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State)); // idle in the pool
-            await database.DisposeAsync();
-            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Closed, c.State));
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => database.OpenAsync());
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
+        await database.MigrateAsync();
+        var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync()));
+        foreach (var connection in connections)
+            await connection.DisposeAsync();
+        Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State)); // idle in the pool
+        await database.DisposeAsync();
+        Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Closed, c.State));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => database.OpenAsync());
+    });
 
     [Theory]
     [InlineData(100, false)]
     [InlineData(100_000, true)]
-    public async Task Commits_checkpoint_after_the_configured_number_of_wal_pages(int pages, bool walGrows)
+    public Task Commits_checkpoint_after_the_configured_number_of_wal_pages(int pages, bool walGrows) => InFreshFolderAsync(async options =>
     {
-        var options = new TavoloOptions();
-        var directory = Directory.CreateTempSubdirectory("tavolo-checkpoint-").FullName;
-        options.Sqlite.Path = Path.Combine(directory, "checkpoint.db");
         options.Sqlite.CheckpointPages = pages;
-        try
-        {
-            await using (var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options)))
-            {
-                await database.MigrateAsync();
-                await using (var pooled = await database.OpenAsync())
-                    Assert.Equal((long)pages, await pooled.ScalarAsync("PRAGMA wal_autocheckpoint;", default));
-                Assert.Equal((long)pages, await database.WriteAsync((c, t) => c.ScalarAsync("PRAGMA wal_autocheckpoint;", t), default));
-                await database.WriteAsync((c, t) => c.ExecuteAsync("CREATE TABLE pages (body BLOB);", t), default);
-                // 1,500 commits of a page each: past SQLite's default of 1,000 and far past 100.
-                for (var i = 0; i < 1500; i++)
-                    await database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO pages VALUES (randomblob(3000));", t), default);
-                var walPages = new FileInfo(options.Sqlite.Path + "-wal").Length / (4096 + 24);
-                if (walGrows)
-                    Assert.True(walPages > 1500, $"the WAL holds {walPages} pages: a checkpoint ran before {pages}");
-                else
-                    Assert.True(walPages < 400, $"the WAL holds {walPages} pages: no checkpoint after {pages}");
-            }
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        await using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options));
+        await database.MigrateAsync();
+        await using (var pooled = await database.OpenAsync())
+            Assert.Equal((long)pages, await pooled.ScalarAsync("PRAGMA wal_autocheckpoint;", default));
+        Assert.Equal((long)pages, await database.WriteAsync((c, t) => c.ScalarAsync("PRAGMA wal_autocheckpoint;", t), default));
+        await database.WriteAsync((c, t) => c.ExecuteAsync("CREATE TABLE pages (body BLOB);", t), default);
+        // 1,500 commits of a page each: past SQLite's default of 1,000 and far past 100.
+        for (var i = 0; i < 1500; i++)
+            await database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO pages VALUES (randomblob(3000));", t), default);
+        var walPages = new FileInfo(options.Sqlite.Path + "-wal").Length / (4096 + 24);
+        if (walGrows)
+            Assert.True(walPages > 1500, $"the WAL holds {walPages} pages: a checkpoint ran before {pages}");
+        else
+            Assert.True(walPages < 400, $"the WAL holds {walPages} pages: no checkpoint after {pages}");
+    });
 
     [Theory]
     [InlineData(99)]
@@ -160,5 +138,21 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
         var error = Assert.Throws<InvalidOperationException>(() => new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(options)));
         Assert.Contains("Tavolo__Sqlite__CheckpointPages", error.Message);
         Assert.False(Directory.Exists(Path.GetDirectoryName(options.Sqlite.Path)), "nothing is created before the settings are checked");
+    }
+
+    /// <summary>Runs <paramref name="test"/> on options whose database lives in a new temporary folder, removed afterwards.</summary>
+    private static async Task InFreshFolderAsync(Func<TavoloOptions, Task> test)
+    {
+        var directory = Directory.CreateTempSubdirectory("tavolo-sqlite-").FullName;
+        var options = new TavoloOptions();
+        options.Sqlite.Path = Path.Combine(directory, "tavolo.db");
+        try
+        {
+            await test(options);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -84,6 +84,9 @@ public sealed class TavoloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The files the process has mapped (<c>/proc/&lt;pid&gt;/maps</c>): the assemblies it loaded, among others.</summary>
+    public string MappedFiles => File.ReadAllText($"/proc/{_process.Id}/maps");
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>For a command that ends by itself (<c>backup</c>): its exit code.</summary>
