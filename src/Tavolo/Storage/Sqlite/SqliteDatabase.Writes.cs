@@ -58,6 +58,7 @@ public sealed partial class SqliteDatabase
         // No caller's context flows into the loop; the loop's own flag is how a job's nested write is caught.
         using (ExecutionContext.SuppressFlow())
             _writer = Task.Run(RunWriterAsync);
+        StartCheckpointer();
     }
 
     private async Task RunWriterAsync()
@@ -94,7 +95,13 @@ public sealed partial class SqliteDatabase
                 _writerConnection = null;
                 broken.Dispose();
             }
-            var connection = _writerConnection ??= await OpenNewAsync(CancellationToken.None);
+            if (_writerConnection is null)
+            {
+                _writerConnection = await OpenNewAsync(CancellationToken.None);
+                TakeOverCheckpoints(_writerConnection);
+            }
+            var connection = _writerConnection;
+            FinishCheckpoint(connection);
             await using var transaction = connection.BeginTransaction(deferred: false);
             foreach (var job in _batch)
             {
@@ -119,6 +126,7 @@ public sealed partial class SqliteDatabase
                 _ran.Add(job);
             }
             transaction.Commit();
+            Committed(connection);
         }
         catch (Exception e)
         {

@@ -134,6 +134,7 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         StopWriter();
         _writer.Wait(TimeSpan.FromSeconds(30));
+        _checkpointer.Wait(TimeSpan.FromSeconds(30));
         CloseIdle();
     }
 
@@ -141,6 +142,7 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         StopWriter();
         await _writer.WaitAsync(TimeSpan.FromSeconds(30));
+        await _checkpointer.WaitAsync(TimeSpan.FromSeconds(30));
         CloseIdle();
     }
 
@@ -148,6 +150,8 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
     {
         _disposed = true;
         _writes.Writer.TryComplete();
+        if (Interlocked.Exchange(ref _checkpointState, Copying) != Copying)
+            _checkpointDue.Release(); // to see the disposal and end (unless a pass is running: it ends after it)
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
