@@ -21,6 +21,9 @@ public sealed partial class SqliteDatabase
     private const int InlineRestPages = 64;
 
     private const int MaxPasses = 4;
+
+    /// <summary>Past this many times the threshold the writer checkpoints inline, as SQLite itself would have.</summary>
+    public const int BackstopFactor = 4;
     private const int Idle = 0, Copying = 1, Copied = 2; // _checkpointState: Idle → Copying (writer), → Copied (loop), → Idle (writer)
 
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
@@ -51,14 +54,16 @@ public sealed partial class SqliteDatabase
     }
 
     /// <summary>
-    /// Before a batch, on the writer's connection: copies the rest the loop left (or everything, past the backstop), so
-    /// that this batch's first write starts the WAL over.
+    /// Before a batch, on the writer's connection: copies the rest the loop left, so that this batch's first write starts
+    /// the WAL over; or everything, past the backstop, whatever the loop is doing (a loop that is late to run — a starved
+    /// thread pool — or that a writer outpaces must not let the WAL grow without bound).
     /// </summary>
     private void FinishCheckpoint(PooledConnection writer)
     {
         var state = Volatile.Read(ref _checkpointState);
-        if (state == Copying || (state == Idle && _walPages < 4 * _checkpointPages))
+        if (state != Copied && _walPages < BackstopFactor * _checkpointPages)
             return;
+        // Passive: a pass the loop is running at this moment makes this one return SQLITE_BUSY at once; the next batch tries again.
         if (raw.sqlite3_wal_checkpoint_v2(writer.Handle, null, raw.SQLITE_CHECKPOINT_PASSIVE, out var log, out var copied) == raw.SQLITE_OK
             && log == copied)
         {
@@ -66,7 +71,8 @@ public sealed partial class SqliteDatabase
             Interlocked.Increment(ref _checkpoints);
         }
         // Not to the end (a reader still on older frames): the next commit past the threshold wakes the loop again.
-        Volatile.Write(ref _checkpointState, Idle);
+        if (state == Copied)
+            Volatile.Write(ref _checkpointState, Idle); // a loop still copying sets Copied when done, and the next batch ends it
     }
 
     private async Task RunCheckpointerAsync()
