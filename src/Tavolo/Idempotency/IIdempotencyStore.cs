@@ -14,9 +14,10 @@ public sealed record StoredResponse(int Status, string? ContentType, string? Loc
 public interface IIdempotencyStore
 {
     /// <summary>
-    /// Claims the key for a new request (a conditional write: of concurrent claims one wins). A record that has expired,
-    /// or is still in flight with its lease run out (a crashed request), counts as absent and is taken over.
-    /// Returns null when the claim won, else the live record that stopped it.
+    /// Claims the key for a new request: of concurrent claims one wins (DynamoDB: a conditional write, seen by every
+    /// process; SQLite: held in the one process that serves the file, nothing written until the request finishes).
+    /// A record that has expired, or is still in flight with its lease run out (a crashed or hung request), counts as
+    /// absent and is taken over. Returns null when the claim won, else the live record that stopped it.
     /// </summary>
     Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken);
 
@@ -25,4 +26,10 @@ public interface IIdempotencyStore
 
     /// <summary>Forgets the key (the request failed, so a retry should run afresh), if the lease is still this request's.</summary>
     Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The request's handler wrote the response with its effect, in its own unit of work (<see cref="IdempotencyScope"/>):
+    /// the claim has ended, with nothing left to write. An adapter that holds claims in memory lets go of it here.
+    /// </summary>
+    void Stored(IdempotencyRecord claim);
 }

@@ -59,23 +59,33 @@ public sealed class IdempotencyFilter<TBody>(
 
         var scope = new IdempotencyScope(claim);
         http.Features.Set(scope);
-        object? result;
         try
         {
-            result = await next(context);
+            return await RunAsync(context, next, claim, scope);
         }
         catch
         {
+            // The request failed: a retry should run afresh (and a claim held in memory must not outlive its request).
             await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>Runs the handler under the claim, and stores a successful answer for replays (or lets the key go).</summary>
+    private async ValueTask<object?> RunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord claim, IdempotencyScope scope)
+    {
+        var http = context.HttpContext;
+        var result = await next(context);
         if (result is not IResult outcome)
         {
             await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
             return result;
         }
         if (scope.Stored is { } written)
+        {
+            store.Stored(claim);
             return new Replay(written, replayed: false); // written with the effect, in the same unit of work: send those bytes
+        }
 
         // Run the result into a buffer to keep exactly what the client gets, then send it on.
         var response = http.Response;

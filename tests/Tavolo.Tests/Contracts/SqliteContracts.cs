@@ -64,7 +64,7 @@ public sealed class SqliteMenuStoreTests(SqliteFixture sqlite) : MenuStoreContra
 
 public sealed class SqliteIdempotencyStoreTests(SqliteFixture sqlite) : IdempotencyStoreContract, IClassFixture<SqliteFixture>
 {
-    protected override IIdempotencyStore Store { get; } = new SqliteIdempotencyStore(sqlite.Database);
+    protected override IIdempotencyStore Store { get; } = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
 }
 
 public sealed class SqlitePromoCodeStoreTests(SqliteFixture sqlite) : PromoCodeStoreContract, IClassFixture<SqliteFixture>

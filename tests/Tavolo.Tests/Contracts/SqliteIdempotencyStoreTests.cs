@@ -1,38 +1,127 @@
-using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tavolo.Idempotency;
 using Tavolo.Storage.Sqlite;
 
 namespace Tavolo.Tests.Contracts;
 
-/// <summary>What only the SQLite idempotency adapter can get wrong: waiting on its own write.</summary>
-public sealed class SqliteIdempotencyStoreTurnTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
+/// <summary>
+/// What only the SQLite idempotency adapter does: it holds a claim in the process and writes the record once, when the
+/// request has finished — and still honours what is on the file (a claim an earlier version wrote, another process's record).
+/// </summary>
+public sealed class SqliteIdempotencyStoreClaimTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
 {
+    private static readonly StoredResponse Created = new(201, "application/json; charset=utf-8", "/orders/1", [7]);
+
+    private static IdempotencyRecord Claim(string key, DateTime now) =>
+        new(key, "f", Guid.NewGuid().ToString("N"), now.AddSeconds(60), now.AddHours(24));
+
+    private Task<long> RowsAsync(string key) => sqlite.Database.WriteAsync(
+        async (c, t) => (long)(await c.ScalarAsync("SELECT COUNT(*) FROM idempotency_records WHERE key = $key;", t, ("$key", key)))!, default);
+
     [Fact]
-    public async Task A_record_that_vanishes_between_the_claim_and_the_read_is_claimed_again_without_waiting_on_itself()
+    public async Task A_claim_writes_nothing_until_its_request_finishes_and_a_released_one_nothing_at_all()
     {
-        var store = new SqliteIdempotencyStore(sqlite.Database);
+        var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
         var now = DateTime.UtcNow;
-        var claim = new IdempotencyRecord("user|/orders|" + Guid.NewGuid(), "f", Guid.NewGuid().ToString("N"), now.AddSeconds(60), now.AddHours(24));
-        // The first claim statement finds the row taken, and the read then finds it gone (released by another process
-        // in between): a trigger that skips this key's first insert once makes exactly that happen.
-        await sqlite.Database.WriteAsync((connection, token) => connection.ExecuteAsync(
-            """
-            CREATE TABLE vanish_once (key TEXT);
-            INSERT INTO vanish_once VALUES ($key);
-            CREATE TRIGGER vanish BEFORE INSERT ON idempotency_records
-            WHEN NEW.key IN (SELECT key FROM vanish_once)
-            BEGIN DELETE FROM vanish_once; SELECT RAISE(IGNORE); END;
-            """, token, ("$key", claim.Key)), default);
-        try
-        {
-            var claimed = store.TryClaimAsync(claim, now, default);
-            // Queueing a second write from inside its own write would wait for itself forever.
-            Assert.Null(await claimed.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Equal(claim, await store.TryClaimAsync(claim with { LeaseToken = "other" }, now, default));
-        }
-        finally
-        {
-            await sqlite.Database.WriteAsync((connection, token) => connection.ExecuteAsync("DROP TRIGGER vanish; DROP TABLE vanish_once;", token), default);
-        }
+        var kept = Claim("user|/orders|" + Guid.NewGuid(), now);
+        var dropped = Claim("user|/orders|" + Guid.NewGuid(), now);
+        Assert.Null(await store.TryClaimAsync(kept, now, default));
+        Assert.Null(await store.TryClaimAsync(dropped, now, default));
+        Assert.Equal(0, await RowsAsync(kept.Key));
+
+        Assert.True(await store.CompleteAsync(kept.Key, kept.LeaseToken, Created, default));
+        await store.ReleaseAsync(dropped.Key, dropped.LeaseToken, default);
+        Assert.Equal(1, await RowsAsync(kept.Key));
+        Assert.Equal(0, await RowsAsync(dropped.Key));
+        Assert.Equal([7], (await store.TryClaimAsync(Claim(kept.Key, now), now, default))!.Response!.Body);
+    }
+
+    [Fact]
+    public async Task A_claim_an_earlier_version_wrote_holds_its_key_until_its_lease_ends()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new SqliteIdempotencyStore(sqlite.Database, clock);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var key = "user|/orders|" + Guid.NewGuid();
+        await sqlite.Database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO idempotency_records (key, fingerprint, lease_token, lease_until, expires_at) VALUES ($key, 'old', 'old-token', $lease, $expires);",
+            t, ("$key", key), ("$lease", Sql.Time(now.AddSeconds(30))), ("$expires", Sql.Time(now.AddHours(24)))), default);
+
+        Assert.Equal("old-token", (await store.TryClaimAsync(Claim(key, now), now, default))!.LeaseToken); // in flight: 409
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var later = clock.GetUtcNow().UtcDateTime;
+        var retry = Claim(key, later);
+        Assert.Null(await store.TryClaimAsync(retry, later, default)); // its lease is over: taken over
+        Assert.True(await store.CompleteAsync(key, retry.LeaseToken, Created, default));
+        Assert.Equal(retry.LeaseToken, (await store.TryClaimAsync(Claim(key, later), later, default))!.LeaseToken);
+    }
+
+    [Fact]
+    public async Task A_record_another_process_finished_first_is_kept_and_this_completion_loses()
+    {
+        var here = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
+        var there = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System); // a second process on the file
+        var now = DateTime.UtcNow;
+        var key = "user|/orders|" + Guid.NewGuid();
+        var mine = Claim(key, now);
+        var theirs = Claim(key, now);
+        Assert.Null(await here.TryClaimAsync(mine, now, default));
+        Assert.Null(await there.TryClaimAsync(theirs, now, default)); // neither sees the other's request in flight
+        Assert.True(await there.CompleteAsync(key, theirs.LeaseToken, Created with { Body = [1] }, default));
+
+        Assert.False(await here.CompleteAsync(key, mine.LeaseToken, Created with { Body = [2] }, default));
+        Assert.Equal([1], (await here.TryClaimAsync(Claim(key, now), now, default))!.Response!.Body);
+    }
+
+    [Fact]
+    public async Task A_request_that_hangs_past_its_lease_is_taken_over_and_cannot_complete_after()
+    {
+        var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
+        var now = DateTime.UtcNow;
+        var key = "user|/orders|" + Guid.NewGuid();
+        var hung = Claim(key, now);
+        await store.TryClaimAsync(hung, now, default);
+        var later = now.AddSeconds(61);
+        var retry = Claim(key, later);
+        Assert.Null(await store.TryClaimAsync(retry, later, default));
+        await store.ReleaseAsync(key, hung.LeaseToken, default); // the hung request fails at last: the retry keeps the key
+        Assert.Equal(retry, await store.TryClaimAsync(Claim(key, later), later, default));
+        Assert.False(await store.CompleteAsync(key, hung.LeaseToken, Created, default));
+        Assert.Equal(0, await RowsAsync(key));
+    }
+}
+
+/// <summary>The filter lets go of a claim however its request ends: a claim held in memory must not outlive it.</summary>
+public sealed class IdempotencyFilterClaimTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
+{
+    public sealed record Body(string Id);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+
+    [Theory]
+    [InlineData(true)]  // the handler throws
+    [InlineData(false)] // the handler's result throws while it is written
+    public async Task A_request_that_throws_frees_its_key_at_once(bool inHandler)
+    {
+        var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
+        var filter = new IdempotencyFilter<Body>(store, new IdempotencyOptions(), TimeProvider.System, Json, b => b.Id);
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        http.Request.Method = "POST";
+        http.Request.Path = "/things";
+        var body = new Body(Guid.NewGuid().ToString());
+        var context = EndpointFilterInvocationContext.Create(http, body);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await filter.InvokeAsync(context, _ =>
+            inHandler ? throw new InvalidOperationException("boom") : ValueTask.FromResult<object?>(new Throwing())));
+
+        var now = DateTime.UtcNow;
+        Assert.Null(await store.TryClaimAsync(new IdempotencyRecord($"-|/things|{body.Id}", "f", "next", now.AddSeconds(60), now.AddHours(1)), now, default));
+    }
+
+    private sealed class Throwing : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => throw new InvalidOperationException("boom");
     }
 }

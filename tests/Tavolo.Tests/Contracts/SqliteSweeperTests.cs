@@ -20,9 +20,12 @@ public sealed class SqliteSweeperTests(SqliteFixture sqlite) : IClassFixture<Sql
         await queue.EnqueueAsync("new letter", default);
         await queue.DeadLetterAsync((await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), TimeSpan.Zero, default))[0], "test", default);
         var now = clock.GetUtcNow().UtcDateTime;
-        var idempotency = new SqliteIdempotencyStore(sqlite.Database);
+        var idempotency = new SqliteIdempotencyStore(sqlite.Database, clock);
+        var response = new StoredResponse(201, null, null, [1]);
         await idempotency.TryClaimAsync(new IdempotencyRecord("old", "f", "t", now.AddHours(-25), now.AddHours(-1)), now.AddHours(-25), default);
+        Assert.True(await idempotency.CompleteAsync("old", "t", response, default));
         await idempotency.TryClaimAsync(new IdempotencyRecord("live", "f", "t", now.AddSeconds(60), now.AddHours(23)), now, default);
+        Assert.True(await idempotency.CompleteAsync("live", "t", response, default));
         var sessions = new SqliteSessionStore(sqlite.Database);
         var gone = new Session("s-gone", "u", now.AddDays(-40), now.AddDays(-40), now.AddDays(-8), null, null);
         var recent = new Session("s-recent", "u", now.AddDays(-35), now.AddDays(-35), now.AddDays(-6), null, null); // inside the week of grace

@@ -72,6 +72,11 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
         }, cancellationToken));
     }
 
+    public void Stored(IdempotencyRecord claim)
+    {
+        // Nothing held in memory: the claim is the table's item, and its response was written with the effect.
+    }
+
     private static IdempotencyRecord FromItem(Dictionary<string, AttributeValue> i) => new(
         i.Str("key"), i.Str("fingerprint"), i.Str("leaseToken"), i.Time("leaseUntil"), i.Time("expiresAt"),
         i.NumberOrNull("responseStatus") is { } status

@@ -1,46 +1,54 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Tavolo.Idempotency;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempotencyStore
+/// <summary>
+/// Idempotency on the embedded database, where one process serves the file: a request's claim is held in this process
+/// (of concurrent claims one wins; a holder past its lease is taken over), and the record is written once, when the
+/// request has finished — with its effect, in the handler's own unit of work (<see cref="StoreResponseAsync"/>), or with
+/// <see cref="CompleteAsync"/>. So a request with a key costs no write of its own before it runs: the claim used to be
+/// a commit on the single writer of its own, for every order. A second process on the same file (not how Tavolo runs)
+/// does not see this one's requests in flight: a duplicate sent to both at once runs in both, and the record's
+/// conditional write (and an order's own fingerprint, <c>Orders/OrderPlacement.cs</c>) lets one effect win.
+/// </summary>
+public sealed class SqliteIdempotencyStore(SqliteDatabase database, TimeProvider clock) : IIdempotencyStore
 {
-    public Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, cancellationToken) =>
+    private readonly ConcurrentDictionary<string, IdempotencyRecord> _inFlight = new(StringComparer.Ordinal);
+
+    public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken)
+    {
+        while (!_inFlight.TryAdd(claim.Key, claim))
         {
-            // The row can vanish between the two statements (its first request failed and released it from another process):
-            // then claim again, on this connection, inside this write: queueing a new write here would wait on itself.
-            while (true)
+            if (!_inFlight.TryGetValue(claim.Key, out var holder))
+                continue; // it ended meanwhile: claim again
+            if (holder.LeaseUntil > now)
+                return holder; // in flight in this process
+            if (_inFlight.TryUpdate(claim.Key, claim, holder))
+                break; // its lease is over (a request that hangs must not hold its key for ever): taken over
+        }
+        try
+        {
+            var stored = await FindAsync(claim.Key, cancellationToken);
+            // Live: a finished request's record until it expires, or a claim an earlier version wrote, until its lease ends.
+            if (stored is not null && stored.ExpiresAt > now && (stored.Response is not null || stored.LeaseUntil > now))
             {
-                // One statement: insert, or take over a record that expired or whose first request died (lease over, no response).
-                var claimed = await connection.ExecuteAsync(
-                    """
-                    INSERT INTO idempotency_records (key, fingerprint, lease_token, lease_until, expires_at)
-                    VALUES ($key, $fingerprint, $token, $lease, $expires)
-                    ON CONFLICT (key) DO UPDATE SET
-                        fingerprint = excluded.fingerprint, lease_token = excluded.lease_token, lease_until = excluded.lease_until,
-                        expires_at = excluded.expires_at, response_status = NULL, response_content_type = NULL,
-                        response_location = NULL, response_body = NULL
-                    WHERE idempotency_records.expires_at <= $now
-                       OR (idempotency_records.response_status IS NULL AND idempotency_records.lease_until <= $now);
-                    """, cancellationToken,
-                    ("$key", claim.Key), ("$fingerprint", claim.Fingerprint), ("$token", claim.LeaseToken),
-                    ("$lease", Sql.Time(claim.LeaseUntil)), ("$expires", Sql.Time(claim.ExpiresAt)), ("$now", Sql.Time(now)));
-                if (claimed == 1)
-                    return null;
-                var rows = await connection.QueryAsync(
-                    """
-                    SELECT key, fingerprint, lease_token, lease_until, expires_at, response_status, response_content_type, response_location, response_body
-                    FROM idempotency_records WHERE key = $key;
-                    """, Read, cancellationToken, ("$key", claim.Key));
-                if (rows.Count > 0)
-                    return rows[0];
+                End(claim);
+                return stored;
             }
-        }, cancellationToken);
+            return null;
+        }
+        catch
+        {
+            End(claim);
+            throw;
+        }
+    }
 
     /// <summary>
-    /// The idempotency half of a unit of work, on the caller's connection inside its transaction: stores the finished
-    /// response under the claim if the claim is still this request's (or the key is free again). 1 when stored.
+    /// The idempotency half of a unit of work, on the caller's connection inside its transaction: writes the record with
+    /// its finished response, unless a live record holds the key (another process's). 1 when written.
     /// </summary>
     public static Task<int> StoreResponseAsync(SqliteConnection connection, IdempotentWrite write, DateTime now, CancellationToken cancellationToken)
     {
@@ -63,23 +71,44 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
             ("$status", response.Status), ("$type", response.ContentType), ("$location", response.Location), ("$body", response.Body));
     }
 
-    public Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, cancellationToken) =>
-            await connection.ExecuteAsync(
-                """
-                UPDATE idempotency_records SET response_status = $status, response_content_type = $type, response_location = $location, response_body = $body
-                WHERE key = $key AND lease_token = $token;
-                """, cancellationToken,
-                ("$key", key), ("$token", leaseToken), ("$status", response.Status), ("$type", response.ContentType),
-                ("$location", response.Location), ("$body", response.Body)) == 1, cancellationToken);
-
-    public Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, cancellationToken) =>
+    public async Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken)
+    {
+        if (!_inFlight.TryGetValue(key, out var claim) || claim.LeaseToken != leaseToken)
+            return false; // not this request's (any more)
+        try
         {
-            await connection.ExecuteAsync(
-                "DELETE FROM idempotency_records WHERE key = $key AND lease_token = $token AND response_status IS NULL;", cancellationToken,
-                ("$key", key), ("$token", leaseToken));
-        }, cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            return await database.WriteAsync(
+                (connection, token) => StoreResponseAsync(connection, new IdempotentWrite(claim, response), now, token), cancellationToken) == 1;
+        }
+        finally
+        {
+            End(claim);
+        }
+    }
+
+    public Task ReleaseAsync(string key, string leaseToken, CancellationToken cancellationToken)
+    {
+        if (_inFlight.TryGetValue(key, out var claim) && claim.LeaseToken == leaseToken)
+            End(claim); // nothing was written for it
+        return Task.CompletedTask;
+    }
+
+    public void Stored(IdempotencyRecord claim) => End(claim);
+
+    /// <summary>Lets go of the claim, if it is still the one held (a retry may have taken the key over).</summary>
+    private void End(IdempotencyRecord claim) => _inFlight.TryRemove(KeyValuePair.Create(claim.Key, claim));
+
+    private async Task<IdempotencyRecord?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(
+            """
+            SELECT key, fingerprint, lease_token, lease_until, expires_at, response_status, response_content_type, response_location, response_body
+            FROM idempotency_records WHERE key = $key;
+            """, Read, cancellationToken, ("$key", key));
+        return rows.Count > 0 ? rows[0] : null;
+    }
 
     private static IdempotencyRecord Read(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetTime(3), r.GetTime(4),
