@@ -20,6 +20,22 @@ public static class Ids
 
     public static string New() => Next().ToString("N");
 
+    /// <summary>
+    /// A request's id: the same shape (UUID v7, 32 hex digits, the time first), its 74 other bits from
+    /// <see cref="Random.Shared"/>. It names a request in logs and problem bodies and guards nothing, so it needs no
+    /// cryptographic randomness — and <see cref="Guid.CreateVersion7()"/> reads <c>/dev/urandom</c> on every call here, a
+    /// system call on every request (docs/performance.md).
+    /// </summary>
+    public static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        var millisecond = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, millisecond << 16 | (0x7000u | BinaryPrimitives.ReadUInt16BigEndian(bytes[6..]) & 0x0FFFu));
+        bytes[8] = (byte)(0x80 | bytes[8] & 0x3F); // RFC 9562 variant
+        return Convert.ToHexStringLower(bytes);
+    }
+
     private static Guid Next()
     {
         Span<byte> bytes = stackalloc byte[16];

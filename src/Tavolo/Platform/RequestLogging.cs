@@ -15,7 +15,7 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     {
         var requestId = context.Request.Headers[Header].ToString();
         if (!IsSane(requestId))
-            requestId = Ids.New();
+            requestId = Ids.NewRequestId();
         context.TraceIdentifier = requestId;
         context.Response.Headers[Header] = requestId;
 

@@ -20,6 +20,23 @@ public sealed class IdsTests
     }
 
     [Fact]
+    public void Request_ids_are_version_7_uuids_that_start_with_their_millisecond_and_never_repeat()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = Enumerable.Range(0, 20_000).Select(_ => Ids.NewRequestId()).ToList();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id =>
+        {
+            Assert.Matches("^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$", id);
+            Assert.InRange(Convert.ToInt64(id[..12], 16), before, after);
+            Assert.True(Guid.TryParseExact(id, "N", out _));
+        });
+        var bits = ids.Select(id => Convert.ToUInt64(id[17..], 16)).ToList(); // 60 of the random bits
+        Assert.Equal(bits.Count, bits.Distinct().Count());
+    }
+
+    [Fact]
     public void The_next_id_cannot_be_worked_out_from_this_one()
     {
         // Ids of one millisecond share the time and count up in the 12 bits after it; the last 62 bits (after the
