@@ -76,6 +76,18 @@ public sealed class SqliteIdempotencyStoreClaimTests(SqliteFixture sqlite) : ICl
     }
 
     [Fact]
+    public async Task A_claim_whose_lookup_fails_is_not_left_holding_its_key()
+    {
+        var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
+        var now = DateTime.UtcNow;
+        var key = "user|/orders|" + Guid.NewGuid();
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync(); // the client went away while the record was being looked up
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimAsync(Claim(key, now), now, aborted.Token));
+        Assert.Null(await store.TryClaimAsync(Claim(key, now), now, default)); // not 409 for a minute
+    }
+
+    [Fact]
     public async Task A_request_that_hangs_past_its_lease_is_taken_over_and_cannot_complete_after()
     {
         var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
@@ -115,6 +127,22 @@ public sealed class IdempotencyFilterClaimTests(SqliteFixture sqlite) : IClassFi
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await filter.InvokeAsync(context, _ =>
             inHandler ? throw new InvalidOperationException("boom") : ValueTask.FromResult<object?>(new Throwing())));
+
+        var now = DateTime.UtcNow;
+        Assert.Null(await store.TryClaimAsync(new IdempotencyRecord($"-|/things|{body.Id}", "f", "next", now.AddSeconds(60), now.AddHours(1)), now, default));
+    }
+
+    [Fact]
+    public async Task A_handler_that_answers_with_a_plain_value_frees_its_key()
+    {
+        var store = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);
+        var filter = new IdempotencyFilter<Body>(store, new IdempotencyOptions(), TimeProvider.System, Json, b => b.Id);
+        var http = new DefaultHttpContext();
+        http.Request.Method = "POST";
+        http.Request.Path = "/things";
+        var body = new Body(Guid.NewGuid().ToString());
+
+        Assert.Equal("plain", await filter.InvokeAsync(EndpointFilterInvocationContext.Create(http, body), _ => ValueTask.FromResult<object?>("plain")));
 
         var now = DateTime.UtcNow;
         Assert.Null(await store.TryClaimAsync(new IdempotencyRecord($"-|/things|{body.Id}", "f", "next", now.AddSeconds(60), now.AddHours(1)), now, default));
