@@ -18,6 +18,7 @@
 #                          AOT, what deploy/ ships) or r2r (JIT, self-contained, trimmed and ReadyToRun-compiled: the
 #                          JIT build to deploy where AOT cannot be used; bare is published the same way).
 #   ORDER_ITEMS            the JSON "items" of POST /orders (default: 2 × the dish load_tavolo adds to the menu).
+#   WARM                   seconds of load before each measured route (default 3; more on a slow host for JIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -78,7 +79,9 @@ wrk_run() { # <label> <wrk args...>: records req/s, p99 (ms) and the server's CP
   record "$label cpu $(awk -v t="$(getconf CLK_TCK)" -v d="$((after - before))" '/requests in/ { printf "%.1f", d / t / $1 * 1e6 }' <<< "$out")"
   record "$label p99 $(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<< "$out")"
 }
-warm() { wrk -t1 -c"$connections" -d3s "$@" > /dev/null; }
+# Before each measured route: WARM seconds of the same load (default 3). On a slow host the JIT build's tiered
+# compilation is still running after 3 s, and its background compiles land in the first route's CPU per request.
+warm() { wrk -t1 -c"$connections" -d"${WARM:-3}s" "$@" > /dev/null; }
 
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
 signup() { # <email> <accountType>: prints "id token"
