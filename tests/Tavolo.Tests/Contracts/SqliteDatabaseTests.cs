@@ -131,9 +131,14 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
         {
             // It starts over after each complete checkpoint. How far it grows before one completes is the threshold plus
             // what the writer commits while a pass copies (the copy's fsync): on a loaded machine that was 400-960 pages
-            // of these 1,500, so the bound is "fewer than without checkpoints", and three complete ones at least.
+            // of these 1,500, so the bound is "fewer than without checkpoints". How many complete during the burst
+            // depends on the machine too (2 to 18 seen); a pass the loop finished is completed at the writer's next batch.
             Assert.True(walPages < 1500, $"the WAL holds {walPages} pages: it did not start over after {pages}");
-            Assert.True(database.Checkpoints >= 3, $"{database.Checkpoints} complete checkpoints");
+            await Eventually.ReadAsync(async () =>
+            {
+                await database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO pages VALUES (randomblob(3000));", t), default);
+                return database.Checkpoints;
+            }, count => count >= 2, TimeSpan.FromSeconds(30));
         }
     });
 
