@@ -21,9 +21,7 @@ public sealed partial class SqliteDatabase
     private const int InlineRestPages = 64;
 
     private const int MaxPasses = 4;
-
-    /// <summary>Past this many times the threshold the writer checkpoints inline, as SQLite itself would have.</summary>
-    public const int BackstopFactor = 4;
+    private const int BackstopFactor = 4; // past this many times the threshold the writer checkpoints inline, whatever the loop does
     private const int Idle = 0, Copying = 1, Copied = 2; // _checkpointState: Idle → Copying (writer), → Copied (loop), → Idle (writer)
 
     private readonly SemaphoreSlim _checkpointDue = new(0, 1);
