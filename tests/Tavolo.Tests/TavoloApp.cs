@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -17,7 +18,9 @@ public class TavoloApp : WebApplicationFactory<Program>
 {
     public TavoloApp()
     {
-        UseKestrel(0);
+        // Not UseKestrel(0): that rewrites the server's address list after the app's own thread may already have
+        // started Kestrel, and then throws (dotnet/aspnetcore#67714). An endpoint given to Kestrel is not raced.
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         StartServer();
     }
 
