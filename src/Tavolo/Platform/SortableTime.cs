@@ -8,9 +8,13 @@ namespace Tavolo.Platform;
 /// </summary>
 public static class SortableTime
 {
-    public static string Format(DateTime value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The round-trip ("O") format of a UTC time is exactly this shape, and .NET formats it on a fast path.</summary>
+    public static string Format(DateTime value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
+    /// <summary>The stored shape on the round-trip format's fast path (a UTC time); any other ISO 8601 text by the general parser.</summary>
     public static DateTime Parse(string text) =>
-        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        text.Length == 28 && text[^1] == 'Z'
+        && DateTime.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            ? time
+            : DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }

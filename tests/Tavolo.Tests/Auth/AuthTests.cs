@@ -303,6 +303,33 @@ public sealed class AuthTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.DoesNotContain(user.Password, stored, StringComparison.Ordinal);
         Assert.Null(await services.GetRequiredService<Tavolo.Auth.ISessionStore>().FindRefreshTokenAsync(user.RefreshToken, default)); // never the token itself
     }
+
+    [Fact]
+    public async Task Authorization_is_built_once_for_every_request_and_still_judges_each_caller_on_its_own()
+    {
+        // One policy evaluator for every request (not ASP.NET Core's transient one per request: docs/performance.md).
+        using (var first = app.Services.CreateScope())
+        using (var second = app.Services.CreateScope())
+        {
+            Assert.Same(first.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Authorization.Policy.IPolicyEvaluator>(),
+                second.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Authorization.Policy.IPolicyEvaluator>());
+            Assert.Same(first.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>(),
+                second.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>());
+        }
+        var owner = await app.NewUserAsync("owner");
+        var customer = await app.NewUserAsync();
+        using var ownerClient = owner.Client();
+        using var customerClient = customer.Client();
+        using var anonymous = app.Anonymous();
+        for (var i = 0; i < 3; i++) // interleaved: nothing of one caller's decision stays for the next
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ownerClient.GetAsync("/waitlists")).StatusCode);
+            await (await customerClient.GetAsync("/waitlists")).AssertProblemAsync(HttpStatusCode.Forbidden);
+            var refused = await anonymous.GetAsync("/waitlists");
+            await refused.AssertProblemAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.ToString());
+        }
+    }
 }
 
 /// <summary>The app reading its key ring from configuration, as every Lambda function does from one secret.</summary>
