@@ -59,3 +59,30 @@ measure() {
   printf '%-44s median %5s ms  (runs: %s)\n' "$label" \
     "$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" "${times[*]}"
 }
+
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
+signup() { # <email> <accountType>: prints "id token"
+  local body="{\"email\":\"$1\",\"password\":\"a-long-enough-pass-7\",\"name\":\"Bench\",\"accountType\":\"$2\"}"
+  local id; id=$(curl -sf "$TAVOLO_URL/auth/register" -H 'content-type: application/json' -d "$body" | json id)
+  echo "$id $(curl -sf "$TAVOLO_URL/auth/login" -H 'content-type: application/json' -d "$body" | json accessToken)"
+}
+# The order lines name the menu item seed_tavolo added (or set ORDER_ITEMS); post-order.lua sends whatever this gives.
+order_items() {
+  local items="[{\"menuItemId\":\"$DISH\",\"quantity\":2}]"
+  echo "${ORDER_ITEMS:-$items}"
+}
+# After start_tavolo, what the routes of the table need: a restaurant (an owner) with one dish on its menu, and a
+# customer with one order there. Exports TOKEN (the customer's), RESTAURANT and ITEMS (for post-order.lua); sets
+# DISH and ORDER_ID.
+seed_tavolo() {
+  local owner_token
+  read -r RESTAURANT owner_token < <(signup restaurant@example.com owner)
+  DISH=$(curl -sf "$TAVOLO_URL/restaurants/$RESTAURANT/menu/items" -H "Authorization: Bearer $owner_token" \
+    -H 'content-type: application/json' -d '{"name":"Margherita","price":12.50,"category":"Pizza"}' | json id)
+  read -r _ TOKEN < <(signup customer@example.com customer)
+  ORDER_ID=$(python3 -c 'import uuid; print(uuid.uuid4())')
+  ITEMS=$(order_items)
+  curl -sf "$TAVOLO_URL/orders" -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+    -d "{\"orderId\":\"$ORDER_ID\",\"restaurantId\":\"$RESTAURANT\",\"items\":$ITEMS}" > /dev/null
+  export TOKEN RESTAURANT ITEMS
+}

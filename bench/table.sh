@@ -17,7 +17,7 @@
 #   KINDS="jit aot"        which builds to measure: jit (framework-dependent, as `dotnet publish` gives), aot (Native
 #                          AOT, what deploy/ ships) or r2r (JIT, self-contained, trimmed and ReadyToRun-compiled: the
 #                          JIT build to deploy where AOT cannot be used; bare is published the same way).
-#   ORDER_ITEMS            the JSON "items" of POST /orders (default: 2 × the dish load_tavolo adds to the menu).
+#   ORDER_ITEMS            the JSON "items" of POST /orders (default: 2 × the dish seed_tavolo adds to the menu).
 #   WARM                   seconds of load before each measured route (default 3; more on a slow host for JIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,18 +83,6 @@ wrk_run() { # <label> <wrk args...>: records req/s, p99 (ms) and the server's CP
 # compilation is still running after 3 s, and its background compiles land in the first route's CPU per request.
 warm() { wrk -t1 -c"$connections" -d"${WARM:-3}s" "$@" > /dev/null; }
 
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
-signup() { # <email> <accountType>: prints "id token"
-  local body="{\"email\":\"$1\",\"password\":\"a-long-enough-pass-7\",\"name\":\"Bench\",\"accountType\":\"$2\"}"
-  local id; id=$(curl -sf "$TAVOLO_URL/auth/register" -H 'content-type: application/json' -d "$body" | json id)
-  echo "$id $(curl -sf "$TAVOLO_URL/auth/login" -H 'content-type: application/json' -d "$body" | json accessToken)"
-}
-# The order lines name the menu item load_tavolo added (or set ORDER_ITEMS); post-order.lua sends whatever this gives.
-order_items() {
-  local items="[{\"menuItemId\":\"$DISH\",\"quantity\":2}]"
-  echo "${ORDER_ITEMS:-$items}"
-}
-
 # In-process duration of each request at concurrency 1 (as Lambda serves: one request per instance), from the
 # ElapsedMs of the access-log lines the run appended; records the mean.
 in_process_ms() { # <label> <wrk args...>
@@ -125,25 +113,16 @@ load_bare() { # <kind> <round>
 load_tavolo() { # <build> <kind> <round>
   local tag="$1 $2 $3"
   start_tavolo $(command_of "$1" "$2")
-  local restaurant owner_token token order_id
-  read -r restaurant owner_token < <(signup restaurant@example.com owner)
-  DISH=$(curl -sf "$TAVOLO_URL/restaurants/$restaurant/menu/items" -H "Authorization: Bearer $owner_token" \
-    -H 'content-type: application/json' -d '{"name":"Margherita","price":12.50,"category":"Pizza"}' |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-  read -r _ token < <(signup customer@example.com customer)
-  order_id=$(python3 -c 'import uuid; print(uuid.uuid4())')
-  curl -sf "$TAVOLO_URL/orders" -H "Authorization: Bearer $token" -H 'content-type: application/json' \
-    -d "{\"orderId\":\"$order_id\",\"restaurantId\":\"$restaurant\",\"items\":$(order_items)}" > /dev/null
-  export TOKEN=$token RESTAURANT=$restaurant ITEMS; ITEMS=$(order_items)
-  local auth=(-H "Authorization: Bearer $token")
+  seed_tavolo
+  local auth=(-H "Authorization: Bearer $TOKEN")
   anon_start
   warm "${auth[@]}" "$TAVOLO_URL/users/me"; wrk_run "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
-  warm "${auth[@]}" "$TAVOLO_URL/orders/$order_id"; wrk_run "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
+  warm "${auth[@]}" "$TAVOLO_URL/orders/$ORDER_ID"; wrk_run "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$ORDER_ID"
   warm -s bench/post-order.lua "$TAVOLO_URL"; wrk_run "$tag post" -s bench/post-order.lua "$TAVOLO_URL"
   record "$tag anon $(anon_stop)"
   record "$tag rss $(peak_rss_mb)"
   in_process_ms "$tag me" "${auth[@]}" "$TAVOLO_URL/users/me"
-  in_process_ms "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$order_id"
+  in_process_ms "$tag get" "${auth[@]}" "$TAVOLO_URL/orders/$ORDER_ID"
   in_process_ms "$tag post" -s bench/post-order.lua "$TAVOLO_URL"
   stop_tavolo
 }
