@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Tavolo.Orders;
@@ -125,7 +124,7 @@ public sealed partial class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTable
         {
             ["orderId"] = S(o.OrderId), ["userId"] = S(o.UserId), ["restaurantId"] = S(o.RestaurantId), ["all"] = S("ORDER"),
             ["createdKey"] = S(CreatedKey(o.CreatedAt, o.OrderId)), ["status"] = S(o.Status),
-            ["items"] = S(JsonSerializer.Serialize(o.Items.ToList(), OrdersJson.Default.ListOrderItem)),
+            ["items"] = S(StoredOrderLines.Write(o.Items)),
             ["subtotal"] = S(Decimal(o.Subtotal)), ["discount"] = S(Decimal(o.Discount)), ["total"] = S(Decimal(o.Total)),
             ["createdAt"] = T(o.CreatedAt), ["updatedAt"] = T(o.UpdatedAt), ["version"] = N(o.Version), ["v"] = N(SchemaVersion),
         };
@@ -136,7 +135,7 @@ public sealed partial class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTable
 
     private static Order FromItem(Dictionary<string, AttributeValue> i) => new(
         i.Str("orderId"), i.Str("userId"), i.Str("restaurantId"), i.Str("status"),
-        OrderPricing.FromStorage(JsonSerializer.Deserialize(i.Str("items"), OrdersJson.Default.ListOrderItem)!),
+        StoredOrderLines.Read(i.Str("items")),
         ParseDecimal(i.Str("subtotal")), i.StrOrNull("promoCode"), i.NumberOrNull("discountPercentage"),
         ParseDecimal(i.Str("discount")), ParseDecimal(i.Str("total")), i.Time("createdAt"), i.Time("updatedAt"), i.Number("version"));
 

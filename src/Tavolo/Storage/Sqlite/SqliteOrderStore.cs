@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Tavolo.Orders;
 
@@ -73,7 +72,7 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
     private static (string, object?)[] Parameters(Order o) =>
     [
         ("$id", o.OrderId), ("$user", o.UserId), ("$restaurant", o.RestaurantId), ("$status", o.Status),
-        ("$items", JsonSerializer.Serialize(o.Items.ToList(), OrdersJson.Default.ListOrderItem)),
+        ("$items", StoredOrderLines.Write(o.Items)),
         ("$subtotal", Decimal(o.Subtotal)), ("$code", o.PromoCode), ("$percentage", o.DiscountPercentage),
         ("$discount", Decimal(o.Discount)), ("$total", Decimal(o.Total)),
         ("$created", Sql.Time(o.CreatedAt)), ("$updated", Sql.Time(o.UpdatedAt)), ("$version", o.Version),
@@ -83,7 +82,7 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
 
     private static Order Read(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
-        OrderPricing.FromStorage(JsonSerializer.Deserialize(r.GetString(4), OrdersJson.Default.ListOrderItem)!),
+        StoredOrderLines.Read(r.GetString(4)),
         decimal.Parse(r.GetString(5), CultureInfo.InvariantCulture), r.GetStringOrNull(6), r.IsDBNull(7) ? null : r.GetInt32(7),
         decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture),
         r.GetTime(10), r.GetTime(11), r.GetInt32(12));
