@@ -11,10 +11,36 @@ public static class SortableTime
     /// <summary>The round-trip ("O") format of a UTC time is exactly this shape, and .NET formats it on a fast path.</summary>
     public static string Format(DateTime value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>The stored shape on the round-trip format's fast path (a UTC time); any other ISO 8601 text by the general parser.</summary>
+    /// <summary>The stored shape by a reader of exactly that shape (every stored time of every read passes here, and
+    /// .NET's exact parser was 1.7 % of a <c>GET /orders/{id}</c>'s CPU under Native AOT); any other ISO 8601 text, and
+    /// anything that is no time, by the general parser.</summary>
     public static DateTime Parse(string text) =>
-        text.Length == 28 && text[^1] == 'Z'
-        && DateTime.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+        TryParseStored(text, out var time)
             ? time
             : DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    private static bool TryParseStored(ReadOnlySpan<char> t, out DateTime time)
+    {
+        time = default;
+        if (t.Length != 28 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != '.' || t[27] != 'Z'
+            || !Digits(t[..4], out var year) || !Digits(t[5..7], out var month) || !Digits(t[8..10], out var day)
+            || !Digits(t[11..13], out var hour) || !Digits(t[14..16], out var minute) || !Digits(t[17..19], out var second)
+            || !Digits(t[20..27], out var ticks)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        time = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+                return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
 }

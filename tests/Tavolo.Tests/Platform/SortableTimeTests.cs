@@ -8,7 +8,11 @@ public sealed class SortableTimeTests
     public void A_time_is_stored_as_fixed_width_utc_text_whose_order_is_time_order()
     {
         var start = new DateTime(2026, 12, 7, 1, 2, 3, DateTimeKind.Utc).AddTicks(4567);
-        var times = new[] { start, start.AddTicks(1), start.AddSeconds(9), start.AddDays(400), new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc) };
+        var times = new[]
+        {
+            start, start.AddTicks(1), start.AddSeconds(9), start.AddDays(400), new DateTime(2028, 2, 29, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_999),
+            new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc), DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc),
+        };
         var texts = times.Select(SortableTime.Format).ToList();
         Assert.Equal("2026-12-07T01:02:03.0004567Z", texts[0]);
         Assert.All(texts, text => Assert.Equal(28, text.Length));
@@ -46,5 +50,9 @@ public sealed class SortableTimeTests
     {
         Assert.Throws<FormatException>(() => SortableTime.Parse("2026-13-07T01:02:03.0000000Z"));
         Assert.Throws<FormatException>(() => SortableTime.Parse("not a time at all, 28 charsZ"));
+        Assert.Throws<FormatException>(() => SortableTime.Parse("2026-02-30T01:02:03.0000000Z")); // no such day
+        Assert.Throws<FormatException>(() => SortableTime.Parse("2026-12-07T24:02:03.0000000Z"));
+        Assert.Throws<FormatException>(() => SortableTime.Parse("0000-12-07T01:02:03.0000000Z"));
+        Assert.Throws<FormatException>(() => SortableTime.Parse("2026-12-07T01:02:0x.0000000Z"));
     }
 }
