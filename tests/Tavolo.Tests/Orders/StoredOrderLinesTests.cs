@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tavolo.Orders;
 
 namespace Tavolo.Tests.Orders;
@@ -6,9 +7,12 @@ namespace Tavolo.Tests.Orders;
 /// <summary>The stored form of an order's lines: its own reader reads exactly what the general deserializer reads.</summary>
 public sealed class StoredOrderLinesTests
 {
-    /// <summary>What the reader must agree with: the source-generated deserializer, then the pre-menu line totals.</summary>
+    /// <summary>The general deserializer with the options the lines are written with (the web defaults).</summary>
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+    /// <summary>What the reader must agree with: the general deserializer, then the pre-menu line totals.</summary>
     private static List<OrderItem> General(string json) =>
-        OrderPricing.FromStorage(JsonSerializer.Deserialize(json, OrdersJson.Default.ListOrderItem)!);
+        OrderPricing.FromStorage(JsonSerializer.Deserialize<List<OrderItem>>(json, Web)!);
 
     [Fact]
     public void Lines_read_back_as_they_were_written()
