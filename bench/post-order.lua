@@ -1,5 +1,5 @@
 -- wrk script: POST /orders with a fresh client-chosen orderId per request (so each one creates an order).
--- Reads TOKEN, RESTAURANT and ITEMS (the JSON array of the order's items; bench/table.sh's order_items) from the environment.
+-- Reads TOKEN, RESTAURANT and ITEMS (the JSON array of the order's items; bench/common.sh's order_items) from the environment.
 local token, restaurant = os.getenv("TOKEN"), os.getenv("RESTAURANT")
 local items = assert(os.getenv("ITEMS"), "ITEMS: the order lines, e.g. [{\"menuItemId\":\"…\",\"quantity\":2}]")
 math.randomseed(os.time() + os.clock() * 1e6)

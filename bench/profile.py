@@ -48,12 +48,18 @@ def main():
         total += 1
         by_dso[frames[0][1]] += 1
         by_self[frames[0][0]] += 1
+        # Native AOT folds identical code: one AsyncMethodBuilderCore.Start<T> (or state machine box) body serves many
+        # T, and perf names it after any of them — such frames would count a route's other steps under a landmark.
+        own = [sym for sym, _ in frames if "AsyncMethodBuilderCore__Start<" not in sym and "AsyncStateMachineBox" not in sym]
         for label, pattern in LANDMARKS:
-            if any(pattern in sym for sym, _ in frames):
+            if any(pattern in sym for sym in own):
                 by_landmark[label] += 1
     if not total:
         sys.exit("profile.py: no samples")
-    pct = lambda n: f"{100 * n / total:5.1f} %"
+
+    def pct(n):
+        return f"{100 * n / total:5.1f} %"
+
     print(f"{total} samples\n\nby binary:")
     for dso, n in by_dso.most_common(8):
         print(f"  {pct(n)}  {dso}")

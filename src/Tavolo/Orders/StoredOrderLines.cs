@@ -37,7 +37,7 @@ public static class StoredOrderLines
     }
 
     /// <summary>The lines, or null when the text is valid JSON of another shape than the stored one (throws on invalid JSON).</summary>
-    private static List<OrderItem>? TryReadStoredShape(ReadOnlySpan<byte> utf8)
+    internal static List<OrderItem>? TryReadStoredShape(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)

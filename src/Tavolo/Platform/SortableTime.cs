@@ -19,7 +19,7 @@ public static class SortableTime
             ? time
             : DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
-    private static bool TryParseStored(ReadOnlySpan<char> t, out DateTime time)
+    internal static bool TryParseStored(ReadOnlySpan<char> t, out DateTime time)
     {
         time = default;
         if (t.Length != 28 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != '.' || t[27] != 'Z'

@@ -42,6 +42,22 @@ public sealed class StoredOrderLinesTests
     public void Any_stored_shape_reads_as_the_general_deserializer_reads_it(string json) =>
         Assert.Equal(General(json), StoredOrderLines.Read(json));
 
+    [Theory]
+    [InlineData("""[{"menuItemId":"m1","name":"Pizza","unitPrice":12.5,"quantity":2,"lineTotal":25,"note":"x"}]""", true)]
+    [InlineData("""[{"name":"Pizza","unitPrice":0.33,"quantity":3}]""", true)]
+    [InlineData("""[]""", true)]
+    [InlineData("""[{"name":"Pizza","unitPrice":"12.50","quantity":"2"}]""", false)]
+    [InlineData("""[{"name":"Pizza","unitPrice":12.5,"quantity":2,"extra":1}]""", false)]
+    [InlineData("""[{"NAME":"Pizza","unitPrice":12.5,"quantity":2}]""", false)]
+    [InlineData("""null""", false)]
+    public void What_the_adapters_write_is_read_without_the_general_deserializer_and_nothing_else_is(string json, bool ownReader)
+    {
+        // The point of the reader: every order read skips the general deserializer (docs/performance.md, 2026-12-07).
+        Assert.Equal(ownReader, StoredOrderLines.TryReadStoredShape(System.Text.Encoding.UTF8.GetBytes(json)) is not null);
+        var written = StoredOrderLines.Write([new("m1", "Café \"x\"", 1.5m, 2, 3.0m, "n"), new(null, "B", 2m, 1, 2m)]);
+        Assert.NotNull(StoredOrderLines.TryReadStoredShape(System.Text.Encoding.UTF8.GetBytes(written)));
+    }
+
     [Fact]
     public void Long_lines_are_read_as_well_as_short_ones()
     {
