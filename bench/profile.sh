@@ -7,6 +7,7 @@
 # usage: bench/profile.sh <me|get|post> [build, default current] [kind: aot (default) or jit]
 #   build: a folder under bench/out/ (bench/table.sh publish <name>); "current" publishes the working tree first.
 #   WARM   seconds of load before the profile (default 10); SECONDS_PROFILED (default 8). Needs perf (linux-perf).
+#   KEEP   a file to keep the `perf script` text in (with thread names), for a closer look than profile.py's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -36,5 +37,6 @@ sleep 1
 perf record -q -F 2000 -g -p "$TAVOLO_PID" -o "$out/perf.data" -- sleep "${SECONDS_PROFILED:-8}" 2> /dev/null
 wait "$wrk_pid"
 echo "$route on $build/$kind: $(awk '/Requests\/sec/ { print $2 }' "$out/wrk.txt") req/s while profiled"
+[ -z "${KEEP:-}" ] || perf script -i "$out/perf.data" -F comm,tid,ip,sym,dso > "$KEEP" 2> /dev/null
 perf script -i "$out/perf.data" -F ip,sym,dso 2> /dev/null | python3 bench/profile.py
 rm -rf "$out"

@@ -21,6 +21,15 @@ public interface IIdempotencyStore
     /// </summary>
     Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the key against concurrent requests only, for a route whose resource is its own record (<c>POST /orders</c>:
+    /// the order keeps the request's fingerprint and answers a repeat itself): a live claim in flight stops it, a finished
+    /// record does not (it is taken over), and nothing is stored when the request ends — <see cref="ReleaseAsync"/> lets
+    /// go. SQLite: in memory, no read and no write; DynamoDB: one conditional put, as every process must see it.
+    /// Returns null when the hold won, else the claim in flight that stopped it.
+    /// </summary>
+    Task<IdempotencyRecord?> TryHoldAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken);
+
     /// <summary>Stores the response, if the lease is still this request's.</summary>
     Task<bool> CompleteAsync(string key, string leaseToken, StoredResponse response, CancellationToken cancellationToken);
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
 using Tavolo.Platform;
 
@@ -24,9 +25,14 @@ public sealed class IdempotencyOptions
 /// is still running <c>409</c>. Only successful (2xx) responses are kept; after a failure the key is free again.
 /// A handler whose store can write its effect and the response in one unit of work finds the claim in
 /// <see cref="IdempotencyScope"/> and stores the response itself (<see cref="IdempotencyScope.Stored"/>), which is then sent as stored.
+/// A key taken from the body names the resource the request creates (<c>POST /orders</c>: its orderId), and that
+/// resource is the record: it keeps the request's fingerprint and its handler answers a repeat (replay or <c>422</c>)
+/// itself, for as long as it exists. For such a key the filter only holds it while the request runs (<c>409</c> for a
+/// concurrent duplicate) and stores nothing (<see cref="IIdempotencyStore.TryHoldAsync"/>): on SQLite a key costs no
+/// read and no write at all; the keys of the two kinds never meet.
 /// </summary>
 public sealed class IdempotencyFilter<TBody>(
-    IIdempotencyStore store, IdempotencyOptions options, TimeProvider clock, JsonSerializerOptions json, Func<TBody, string?>? keyFromBody)
+    IIdempotencyStore store, IdempotencyOptions options, TimeProvider clock, JsonSerializerOptions json, Func<TBody, string?>? resourceKeyOf)
     : IEndpointFilter where TBody : class
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -36,22 +42,23 @@ public sealed class IdempotencyFilter<TBody>(
         var header = http.Request.Headers[IdempotencyScope.KeyHeader].ToString();
         if (header.Length > 0 && (header.Length > 255 || header.Any(c => c is < '!' or > '~')))
             return Problems.Validation(IdempotencyScope.KeyHeader, "Must be 1 to 255 visible ASCII characters.");
-        var clientKey = header.Length > 0 ? header : body is null ? null : keyFromBody?.Invoke(body);
-        if (clientKey is null || body is null)
+        if (body is null)
             return await next(context);
-
         var now = clock.GetUtcNow().UtcDateTime;
-        var claim = new IdempotencyRecord(
-            Key(http.User, http.Request.Path, clientKey), Fingerprint(http, body), Ids.New(),
-            now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
+        if (header.Length == 0)
+        {
+            // The resource compares requests itself: a hold has no fingerprint to keep.
+            return resourceKeyOf?.Invoke(body) is { } resourceKey
+                ? await HoldAsync(context, next, Claim(ResourceKey(http.User, http.Request.Path, resourceKey), "-", now), now)
+                : await next(context);
+        }
+
+        var claim = Claim(Key(http.User, http.Request.Path, header), Fingerprint(http, body), now);
 
         if (await store.TryClaimAsync(claim, now, http.RequestAborted) is { } existing)
         {
             if (existing.Response is null)
-            {
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((existing.LeaseUntil - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Problems.Conflict("A request with this idempotency key is still in progress; retry shortly.");
-            }
+                return InFlight(http, existing, now);
             return existing.Fingerprint == claim.Fingerprint
                 ? new Replay(existing.Response)
                 : TypedResults.Problem("This idempotency key was used with a different request.", statusCode: StatusCodes.Status422UnprocessableEntity);
@@ -69,6 +76,28 @@ public sealed class IdempotencyFilter<TBody>(
             await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>Runs the handler while holding a resource's key; the resource itself answers repeats.</summary>
+    private async ValueTask<object?> HoldAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord claim, DateTime now)
+    {
+        var http = context.HttpContext;
+        if (await store.TryHoldAsync(claim, now, http.RequestAborted) is { } holder)
+            return InFlight(http, holder, now);
+        try
+        {
+            return await next(context);
+        }
+        finally
+        {
+            await store.ReleaseAsync(claim.Key, claim.LeaseToken, CancellationToken.None);
+        }
+    }
+
+    private static ProblemHttpResult InFlight(HttpContext http, IdempotencyRecord holder, DateTime now)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((holder.LeaseUntil - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.Conflict("A request with this idempotency key is still in progress; retry shortly.");
     }
 
     /// <summary>Runs the handler under the claim, and stores a successful answer for replays (or lets the key go).</summary>
@@ -115,8 +144,17 @@ public sealed class IdempotencyFilter<TBody>(
         return Results.Empty;
     }
 
+    private IdempotencyRecord Claim(string key, string fingerprint, DateTime now) =>
+        new(key, fingerprint, Ids.New(), now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
+
     private static string Key(ClaimsPrincipal caller, PathString path, string clientKey) =>
         $"{(caller.Identity?.IsAuthenticated == true ? caller.Id() : "-")}|{path}|{clientKey}";
+
+    /// <summary>
+    /// A resource's key, apart from the header's (whose keys have no space), so a hold never meets a header request's
+    /// stored answer.
+    /// </summary>
+    internal static string ResourceKey(ClaimsPrincipal caller, PathString path, string resourceKey) => Key(caller, path, "resource " + resourceKey);
 
     /// <summary>SHA-256 of the body as bound (so formatting and field order do not matter) and the route values.</summary>
     private string Fingerprint(HttpContext http, TBody body)
@@ -146,8 +184,11 @@ public sealed class IdempotencyFilter<TBody>(
 
 public static class IdempotencyExtensions
 {
-    /// <summary>Opts a route into <see cref="IdempotencyFilter{TBody}"/>, keyed by the header or, when given, a body field.</summary>
-    public static RouteHandlerBuilder WithIdempotency<TBody>(this RouteHandlerBuilder builder, Func<TBody, string?>? keyFromBody = null)
+    /// <summary>
+    /// Opts a route into <see cref="IdempotencyFilter{TBody}"/>, keyed by the header or, when given, a body field that names
+    /// the resource the request creates (whose handler then answers repeats itself: see the filter).
+    /// </summary>
+    public static RouteHandlerBuilder WithIdempotency<TBody>(this RouteHandlerBuilder builder, Func<TBody, string?>? resourceKeyOf = null)
         where TBody : class =>
         builder.AddEndpointFilterFactory((factory, next) =>
             {
@@ -158,7 +199,7 @@ public static class IdempotencyExtensions
                     services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TavoloOptions>>().Value.Idempotency,
                     services.GetRequiredService<TimeProvider>(),
                     services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions,
-                    keyFromBody);
+                    resourceKeyOf);
                 return invocation => filter.InvokeAsync(invocation, next);
             })
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -12,9 +12,10 @@ public sealed record OrderInsert(bool Inserted, Order Order, string? RequestFing
 /// <c>POST /orders</c> made idempotent in the domain, not only by the idempotency record: an order keeps the fingerprint
 /// of the request that placed it, so a retry whose first attempt died at any moment (its idempotency record left in
 /// flight, then lapsed) still gets that order — same caller, same orderId, same request → the existing order, as a
-/// replay; a different request → <c>422</c>. Where the store has a unit of work (SQLite: one transaction), the
-/// idempotency claim, the order and the response to replay are written together, so there is no moment at which the
-/// order is stored and its response is not.
+/// replay; a different request → <c>422</c>. Keyed by its orderId (the usual way), the order is its own idempotency
+/// record and nothing else is written (<see cref="IdempotencyFilter{TBody}"/> only holds the key while it runs). Keyed
+/// by an <c>Idempotency-Key</c> header, where the store has a unit of work (SQLite: one transaction), the order and the
+/// response to replay for that key are written together, so there is no moment at which one is stored and not the other.
 /// </summary>
 public sealed class OrderPlacement(IOrderStore orders, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {

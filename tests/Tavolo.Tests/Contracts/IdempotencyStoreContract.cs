@@ -72,4 +72,34 @@ public abstract class IdempotencyStoreContract
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Store.TryClaimAsync(Claim(key), T0, default)));
         Assert.Single(results, r => r is null);
     }
+
+    [Fact]
+    public async Task A_hold_is_stopped_by_a_claim_in_flight_until_released_or_lapsed_and_of_concurrent_holds_one_wins()
+    {
+        var key = "user|/orders|resource " + Guid.NewGuid();
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Store.TryHoldAsync(Claim(key, "-"), T0, default)));
+        Assert.Single(results, r => r is null);
+        var holder = results.First(r => r is not null)!; // what every loser saw: the winner, in flight
+        Assert.Null(holder.Response);
+        Assert.True(holder.LeaseUntil > T0);
+
+        var second = Claim(key, "-", T0.AddSeconds(61)); // lease until T0 + 121 s
+        Assert.NotNull(await Store.TryHoldAsync(second, T0.AddSeconds(59), default)); // still in flight
+        Assert.Null(await Store.TryHoldAsync(second, T0.AddSeconds(61), default)); // its lease lapsed: taken over
+        Assert.NotNull(await Store.TryClaimAsync(Claim(key), T0.AddSeconds(62), default)); // a claim sees a hold too
+        await Store.ReleaseAsync(key, second.LeaseToken, default);
+        Assert.Null(await Store.TryHoldAsync(Claim(key, "-"), T0.AddSeconds(62), default)); // released: free
+    }
+
+    [Fact]
+    public async Task A_hold_takes_over_a_finished_record_as_its_resource_answers_repeats()
+    {
+        var finished = Claim();
+        Assert.Null(await Store.TryClaimAsync(finished, T0, default));
+        Assert.True(await Store.CompleteAsync(finished.Key, finished.LeaseToken, Created, default));
+        var hold = Claim(finished.Key, "-", T0.AddSeconds(1));
+        Assert.Null(await Store.TryHoldAsync(hold, T0.AddSeconds(1), default));
+        Assert.NotNull(await Store.TryHoldAsync(Claim(finished.Key, "-"), T0.AddSeconds(2), default)); // held now
+        await Store.ReleaseAsync(hold.Key, hold.LeaseToken, default);
+    }
 }

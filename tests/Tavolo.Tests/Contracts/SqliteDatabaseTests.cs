@@ -8,7 +8,7 @@ namespace Tavolo.Tests.Contracts;
 public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
 {
     [Fact]
-    public async Task Every_connection_is_in_wal_mode_with_normal_sync_whether_fresh_or_pooled()
+    public async Task Every_connection_is_in_wal_mode_with_normal_sync_and_temp_in_memory_whether_fresh_or_pooled()
     {
         // Several rounds of concurrent opens: new native connections, then pooled ones handed out again.
         for (var round = 0; round < 3; round++)
@@ -19,6 +19,7 @@ public sealed class SqliteDatabaseTests(SqliteFixture sqlite) : IClassFixture<Sq
                 await using var _ = connection;
                 Assert.Equal("wal", Convert.ToString(await connection.ScalarAsync("PRAGMA journal_mode;", default), CultureInfo.InvariantCulture));
                 Assert.Equal(1L, await connection.ScalarAsync("PRAGMA synchronous;", default)); // 1 = NORMAL
+                Assert.Equal(2L, await connection.ScalarAsync("PRAGMA temp_store;", default)); // 2 = MEMORY: no statement journal file per batch
             }
         }
     }

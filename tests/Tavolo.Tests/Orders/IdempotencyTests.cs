@@ -58,8 +58,8 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
         // A first request that claimed the key and then died (its process crashed): the record stays in flight.
         var store = app.Services.GetRequiredService<IIdempotencyStore>();
         var now = app.Clock.GetUtcNow().UtcDateTime;
-        Assert.Null(await store.TryClaimAsync(
-            new IdempotencyRecord($"{customer.Id}|/orders|{orderId}", "crashed", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
+        Assert.Null(await store.TryHoldAsync(
+            new IdempotencyRecord($"{customer.Id}|/orders|resource {orderId}", "-", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
 
         var busy = await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant, orderId));
         await busy.AssertProblemAsync(HttpStatusCode.Conflict);
@@ -99,8 +99,8 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
         app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
         var store = app.Services.GetRequiredService<IIdempotencyStore>();
         var now = app.Clock.GetUtcNow().UtcDateTime;
-        Assert.Null(await store.TryClaimAsync(
-            new IdempotencyRecord($"{customer.Id}|/orders|{orderId}", "died", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
+        Assert.Null(await store.TryHoldAsync(
+            new IdempotencyRecord($"{customer.Id}|/orders|resource {orderId}", "-", "lease", now.AddSeconds(60), now.AddHours(24)), now, default));
         using var later = await customer.SignInAgainAsync();
         await (await later.PostAsJsonAsync("/orders", basket)).AssertProblemAsync(HttpStatusCode.Conflict); // still in flight: retry shortly
 
@@ -163,6 +163,34 @@ public sealed class IdempotencyTests(TavoloApp app) : IClassFixture<TavoloApp>
         await (await bad.PostAsJsonAsync("/orders", Orders.Basket(restaurant))).AssertFieldErrorAsync("Idempotency-Key");
         Assert.Single(await client.ListAllAsync("/orders"));
     }
+
+#if !AWS_BACKENDS
+    [Fact]
+    public async Task An_order_keyed_by_its_id_is_its_own_record_and_one_keyed_by_the_header_stores_its_answer()
+    {
+        var restaurant = await app.NewRestaurantAsync();
+        var customer = await app.NewUserAsync();
+        using var client = customer.Client();
+        var database = app.Services.GetRequiredService<Tavolo.Storage.Sqlite.SqliteDatabase>();
+        async Task<long> RecordsAsync()
+        {
+            await using var connection = await database.OpenAsync();
+            return (long)(await Tavolo.Storage.Sqlite.Sql.ScalarAsync(connection,
+                "SELECT COUNT(*) FROM idempotency_records WHERE key LIKE $user || '|%';", default, ("$user", customer.Id)))!;
+        }
+
+        var basket = Orders.Basket(restaurant);
+        await (await client.PostAsJsonAsync("/orders", basket)).ReadJsonAsync(HttpStatusCode.Created);
+        var replay = await client.PostAsJsonAsync("/orders", basket);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(0, await RecordsAsync()); // the order keeps the request's fingerprint: nothing else is written
+
+        client.DefaultRequestHeaders.Add("Idempotency-Key", "checkout-" + Guid.NewGuid());
+        await (await client.PostAsJsonAsync("/orders", Orders.Basket(restaurant))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(1, await RecordsAsync()); // a header's key is not the order's: its answer is kept, with the order
+        Assert.Equal(2, (await client.ListAllAsync("/orders")).Count);
+    }
+#endif
 
     [Fact]
     public async Task Promo_codes_opt_in_through_the_header()

@@ -16,7 +16,14 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
 
     private string Name => tables.Idempotency.Name;
 
-    public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken)
+    public Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken) =>
+        PutClaimAsync(claim, now, "attribute_not_exists(#k) OR expiresAt <= :now OR (attribute_not_exists(responseStatus) AND leaseUntil <= :now)", cancellationToken);
+
+    // A hold is stopped only by a live claim in flight; a finished record (none is written for such keys) is taken over.
+    public Task<IdempotencyRecord?> TryHoldAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken) =>
+        PutClaimAsync(claim, now, "attribute_not_exists(#k) OR attribute_exists(responseStatus) OR leaseUntil <= :now OR expiresAt <= :now", cancellationToken);
+
+    private async Task<IdempotencyRecord?> PutClaimAsync(IdempotencyRecord claim, DateTime now, string condition, CancellationToken cancellationToken)
     {
         try
         {
@@ -28,7 +35,7 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
                     ["key"] = S(claim.Key), ["fingerprint"] = S(claim.Fingerprint), ["leaseToken"] = S(claim.LeaseToken),
                     ["leaseUntil"] = T(claim.LeaseUntil), ["expiresAt"] = T(claim.ExpiresAt), ["ttl"] = Ttl(claim.ExpiresAt),
                 },
-                ConditionExpression = "attribute_not_exists(#k) OR expiresAt <= :now OR (attribute_not_exists(responseStatus) AND leaseUntil <= :now)",
+                ConditionExpression = condition,
                 ExpressionAttributeNames = new() { ["#k"] = "key" },
                 ExpressionAttributeValues = new() { [":now"] = T(now) },
             }, cancellationToken);
@@ -37,7 +44,7 @@ public sealed class DynamoIdempotencyStore(IAmazonDynamoDB dynamo, DynamoTables 
         catch (ConditionalCheckFailedException)
         {
             var current = await dynamo.GetItemAsync(new GetItemRequest { TableName = Name, Key = new() { ["key"] = S(claim.Key) }, ConsistentRead = true }, cancellationToken);
-            return current.Item is { Count: > 0 } item ? FromItem(item) : await TryClaimAsync(claim, now, cancellationToken);
+            return current.Item is { Count: > 0 } item ? FromItem(item) : await PutClaimAsync(claim, now, condition, cancellationToken);
         }
     }
 

@@ -68,6 +68,9 @@ public sealed partial class SqliteDatabase : IDisposable, IAsyncDisposable
             // WAL + NORMAL: a commit survives a process crash; only an OS crash or power loss can roll back the
             // last commits (never corrupt). It saves an fsync per commit, which is most of a small write's cost.
             await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;", cancellationToken);
+            // The writer's savepoints keep a statement journal; SQLite's default puts it in a file under /var/tmp that
+            // every batch creates, writes, unlinks and closes. Memory does the same job (a batch's undo is small).
+            await connection.ExecuteAsync("PRAGMA temp_store = MEMORY;", cancellationToken);
             // Per connection; the writer's commits are the ones that meet it (the others only read, or migrate).
             await connection.ExecuteAsync($"PRAGMA wal_autocheckpoint = {_checkpointPages};", cancellationToken);
             return connection;

@@ -19,15 +19,8 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database, TimeProvider
 
     public async Task<IdempotencyRecord?> TryClaimAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken)
     {
-        while (!_inFlight.TryAdd(claim.Key, claim))
-        {
-            if (!_inFlight.TryGetValue(claim.Key, out var holder))
-                continue; // it ended meanwhile: claim again
-            if (holder.LeaseUntil > now)
-                return holder; // in flight in this process
-            if (_inFlight.TryUpdate(claim.Key, claim, holder))
-                break; // its lease is over (a request that hangs must not hold its key for ever): taken over
-        }
+        if (Hold(claim, now) is { } holder)
+            return holder;
         try
         {
             var stored = await FindAsync(claim.Key, cancellationToken);
@@ -44,6 +37,24 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database, TimeProvider
             End(claim);
             throw;
         }
+    }
+
+    public Task<IdempotencyRecord?> TryHoldAsync(IdempotencyRecord claim, DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(Hold(claim, now));
+
+    /// <summary>Holds the key in this process; null when held, else the live claim of another request.</summary>
+    private IdempotencyRecord? Hold(IdempotencyRecord claim, DateTime now)
+    {
+        while (!_inFlight.TryAdd(claim.Key, claim))
+        {
+            if (!_inFlight.TryGetValue(claim.Key, out var holder))
+                continue; // it ended meanwhile: claim again
+            if (holder.LeaseUntil > now)
+                return holder; // in flight in this process
+            if (_inFlight.TryUpdate(claim.Key, claim, holder))
+                break; // its lease is over (a request that hangs must not hold its key for ever): taken over
+        }
+        return null;
     }
 
     /// <summary>

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Two builds, one route, alternating (A B A B …): on a noisy shared host a change shows in alternating runs long
+# before a table run can see it. Each run starts the build on a fresh data folder (seed_tavolo), loads the route for
+# WARM seconds, then measures SECS seconds of `wrk -t1 -c16`: req/s, p99 and the server's CPU time per request.
+#
+# usage: bench/alternate.sh <me|get|post> <build A> <build B> [rounds, default 3] [kind: aot (default) or jit]
+#   builds are folders under bench/out/ (bench/table.sh publish <name>). WARM (default 10), SECS (default 8).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/common.sh
+
+route=${1:?usage: bench/alternate.sh <me|get|post> <build A> <build B> [rounds] [aot|jit]}; a=${2:?}; b=${3:?}
+rounds=${4:-3}; kind=${5:-aot}
+command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run() { # <build>: prints "req/s p99 cpu-µs-per-request"
+  if [ "$kind" = jit ]; then start_tavolo dotnet "bench/out/$1/jit/Tavolo.dll"; else start_tavolo "bench/out/$1/aot/Tavolo"; fi
+  seed_tavolo
+  local load
+  case $route in
+    me) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/users/me") ;;
+    get) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/orders/$ORDER_ID") ;;
+    post) load=(-s bench/post-order.lua "$TAVOLO_URL") ;;
+    *) echo "route: me, get or post" >&2; exit 2 ;;
+  esac
+  wrk -t1 -c16 -d"${WARM:-10}s" "${load[@]}" > /dev/null
+  local before out after
+  before=$(cpu_ticks "$TAVOLO_PID")
+  out=$(wrk -t1 -c16 -d"${SECS:-8}s" --latency "${load[@]}")
+  after=$(cpu_ticks "$TAVOLO_PID")
+  stop_tavolo
+  local rps p99
+  rps=$(awk '/Requests\/sec/ { print $2 }' <<< "$out")
+  p99=$(awk '$1 == "99%" { print $2 }' <<< "$out")
+  python3 -c "
+rps=float('$rps'); ticks=$after-$before; hz=$(getconf CLK_TCK)
+print(f'{rps:9.0f} req/s  p99 {\"$p99\":>8}  {1e6 * ticks / hz / (rps * ${SECS:-8}):6.0f} µs CPU per request')"
+}
+for i in $(seq 1 "$rounds"); do
+  for build in "$a" "$b"; do
+    printf '%-3s %-10s %s\n' "$i" "$build" "$(run "$build")"
+  done
+done
