@@ -4,7 +4,9 @@
 # WARM seconds, then measures SECS seconds of `wrk -t1 -c16`: req/s, p99 and the server's CPU time per request.
 #
 # usage: bench/alternate.sh <me|get|post> <build A> <build B> [rounds, default 3] [kind: aot (default) or jit]
-#   builds are folders under bench/out/ (bench/table.sh publish <name>). WARM (default 10), SECS (default 8).
+#   builds are folders under bench/out/ (bench/table.sh publish <name>); "name+variant" runs it with the environment in
+#   $VARIANT_<variant>, as in bench/table.sh (VARIANT_cp="Tavolo__Sqlite__CheckpointPages=4000" … final final+cp).
+#   WARM (default 10), SECS (default 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -14,7 +16,10 @@ rounds=${4:-3}; kind=${5:-aot}
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 run() { # <build>: prints "req/s p99 cpu-µs-per-request"
-  if [ "$kind" = jit ]; then start_tavolo dotnet "bench/out/$1/jit/Tavolo.dll"; else start_tavolo "bench/out/$1/aot/Tavolo"; fi
+  local name=${1%%+*} variant=()
+  if [ "$name" != "$1" ]; then local var="VARIANT_${1#*+}"; read -r -a variant <<< "${!var}"; fi
+  if [ "$kind" = jit ]; then start_tavolo env "${variant[@]}" dotnet "bench/out/$name/jit/Tavolo.dll"
+  else start_tavolo env "${variant[@]}" "bench/out/$name/aot/Tavolo"; fi
   seed_tavolo
   local load
   case $route in

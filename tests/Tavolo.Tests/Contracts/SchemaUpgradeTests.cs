@@ -54,8 +54,8 @@ public sealed class SchemaUpgradeTests
             var line = Assert.Single(order!.Items);
             Assert.Equal((null, "Margherita", 12.50m, 2, 25.00m), (line.MenuItemId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal));
             Assert.Equal(22.50m, order.Total);
-            Assert.Equal("owner-1", Assert.Single(await new SqliteUserStore(database).ListByNameAsync(Roles.Owner, "osteria", null, 10, default)).Id);
-            Assert.Empty(await new SqliteMenuStore(database).ListAsync("owner-1", default));
+            Assert.Equal("owner-1", Assert.Single(await new SqliteUserStore(database, TimeProvider.System).ListByNameAsync(Roles.Owner, "osteria", null, 10, default)).Id);
+            Assert.Empty(await new SqliteMenuStore(database, TimeProvider.System).ListAsync("owner-1", default));
         }
         finally
         {

@@ -32,7 +32,7 @@ public sealed class SqliteFixture : IAsyncLifetime
 
 public sealed class SqliteUserStoreTests(SqliteFixture sqlite) : UserStoreContract, IClassFixture<SqliteFixture>
 {
-    protected override IUserStore Store { get; } = new SqliteUserStore(sqlite.Database);
+    protected override IUserStore Store { get; } = new SqliteUserStore(sqlite.Database, TimeProvider.System);
 }
 
 public sealed class SqliteSessionStoreTests(SqliteFixture sqlite) : SessionStoreContract, IClassFixture<SqliteFixture>
@@ -59,7 +59,7 @@ public sealed class SqliteOrderStoreTests(SqliteFixture sqlite) : OrderStoreCont
 
 public sealed class SqliteMenuStoreTests(SqliteFixture sqlite) : MenuStoreContract, IClassFixture<SqliteFixture>
 {
-    protected override Tavolo.Restaurants.IMenuStore Store { get; } = new SqliteMenuStore(sqlite.Database);
+    protected override Tavolo.Restaurants.IMenuStore Store { get; } = new SqliteMenuStore(sqlite.Database, TimeProvider.System);
 }
 
 public sealed class SqliteIdempotencyStoreTests(SqliteFixture sqlite) : IdempotencyStoreContract, IClassFixture<SqliteFixture>

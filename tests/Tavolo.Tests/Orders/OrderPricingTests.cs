@@ -124,4 +124,29 @@ public sealed class OrderPricingTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Equal(33.00m, (decimal)(await (await client.GetAsync(url)).ReadJsonAsync(HttpStatusCode.OK))["total"]!); // the snapshot outlives the dish
         await (await client.PutAsJsonAsync(url, new { items = new[] { new { menuItemId = dishId, quantity = 1 } } })).AssertFieldErrorAsync("items[0].menuItemId");
     }
+
+    [Fact]
+    public async Task A_restaurant_that_stops_being_one_takes_no_order_from_the_next_request_on()
+    {
+        var (owner, customer) = await PartiesAsync();
+        using var issuer = owner.Client();
+        var dish = (string)(await issuer.AddDishAsync(owner.Id, "Pasta", 9m))["id"]!;
+        using var client = customer.Client();
+        await OrderAsync(client, owner.Id, null, (dish, 1)); // the restaurant and its dish have been read (and may be kept)
+
+        using var admin = (await app.AdminAsync()).Client();
+        await (await admin.PutAsJsonAsync($"/users/{owner.Id}", new { role = "customer" })).ReadJsonAsync(HttpStatusCode.OK);
+        await (await client.PostAsJsonAsync("/orders", new
+        {
+            orderId = Guid.NewGuid().ToString(), restaurantId = owner.Id, items = new[] { new { menuItemId = dish, quantity = 1 } },
+        })).AssertFieldErrorAsync("restaurantId");
+
+        await (await admin.PutAsJsonAsync($"/users/{owner.Id}", new { role = "owner" })).ReadJsonAsync(HttpStatusCode.OK);
+        await OrderAsync(client, owner.Id, null, (dish, 1));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/users/{owner.Id}")).StatusCode);
+        await (await client.PostAsJsonAsync("/orders", new
+        {
+            orderId = Guid.NewGuid().ToString(), restaurantId = owner.Id, items = new[] { new { menuItemId = dish, quantity = 1 } },
+        })).AssertFieldErrorAsync("restaurantId");
+    }
 }

@@ -6,11 +6,13 @@ using Tavolo.Restaurants;
 namespace Tavolo.Storage.Sqlite;
 
 /// <summary>Menus in one table keyed (and indexed) by restaurant, then item id.</summary>
-public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
+public sealed class SqliteMenuStore(SqliteDatabase database, TimeProvider clock) : IMenuStore
 {
     private const string Columns = "id, restaurant_id, name, description, price, category, available, created_at, updated_at";
 
-    public Task<bool> AddAsync(MenuItem item, int maxItems, CancellationToken cancellationToken) =>
+    private readonly RowCache<(string Restaurant, string Item), MenuItem> _items = new(clock); // every order prices its lines
+
+    public Task<bool> AddAsync(MenuItem item, int maxItems, CancellationToken cancellationToken) => _items.ForgetAfter((item.RestaurantId, item.Id),
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             // One statement: the count and the insert happen in the same write, so two racing adds cannot make max + 1.
@@ -21,7 +23,7 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
                 WHERE (SELECT COUNT(*) FROM menu_items WHERE restaurant_id = $restaurant) < $max
                 ON CONFLICT (restaurant_id, id) DO NOTHING;
                 """, cancellationToken, [.. Parameters(item), ("$max", maxItems)]) == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public async Task<IReadOnlyList<MenuItem>> ListAsync(string restaurantId, CancellationToken cancellationToken)
     {
@@ -30,27 +32,36 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
             $"SELECT {Columns} FROM menu_items WHERE restaurant_id = $restaurant;", Read, cancellationToken, ("$restaurant", restaurantId));
     }
 
-    public async Task<MenuItem?> FindAsync(string restaurantId, string itemId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(
-            $"SELECT {Columns} FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", Read, cancellationToken,
-            ("$restaurant", restaurantId), ("$id", itemId));
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public async Task<MenuItem?> FindAsync(string restaurantId, string itemId, CancellationToken cancellationToken) =>
+        (await FindManyAsync(restaurantId, [itemId], cancellationToken)) is [var item] ? item : null;
 
     public async Task<IReadOnlyList<MenuItem>> FindManyAsync(string restaurantId, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken)
     {
-        if (itemIds.Count == 0)
-            return [];
+        var found = new List<MenuItem>(itemIds.Count);
+        List<string>? missing = null;
+        foreach (var id in itemIds.Distinct(StringComparer.Ordinal))
+        {
+            if (!_items.TryGet((restaurantId, id), out var cached))
+                (missing ??= []).Add(id);
+            else if (cached is not null)
+                found.Add(cached);
+        }
+        if (missing is null)
+            return found;
+
+        var version = _items.Version;
         await using var connection = await database.OpenAsync(cancellationToken);
         // The ids travel as one JSON array parameter: one statement, however many lines the order has.
-        return await connection.QueryAsync(
+        var read = await connection.QueryAsync(
             $"SELECT {Columns} FROM menu_items WHERE restaurant_id = $restaurant AND id IN (SELECT value FROM json_each($ids));",
-            Read, cancellationToken, ("$restaurant", restaurantId), ("$ids", new JsonArray([.. itemIds.Select(id => JsonValue.Create(id))]).ToJsonString()));
+            Read, cancellationToken, ("$restaurant", restaurantId), ("$ids", new JsonArray([.. missing.Select(id => JsonValue.Create(id))]).ToJsonString()));
+        foreach (var id in missing)
+            _items.Keep((restaurantId, id), read.FirstOrDefault(i => i.Id == id), version);
+        found.AddRange(read);
+        return found;
     }
 
-    public Task<MenuItem?> ReplaceAsync(MenuItem item, CancellationToken cancellationToken) =>
+    public Task<MenuItem?> ReplaceAsync(MenuItem item, CancellationToken cancellationToken) => _items.ForgetAfter((item.RestaurantId, item.Id),
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             var rows = await connection.QueryAsync(
@@ -61,12 +72,12 @@ public sealed class SqliteMenuStore(SqliteDatabase database) : IMenuStore
                 RETURNING {Columns};
                 """, Read, cancellationToken, Parameters(item));
             return rows.Count == 0 ? null : rows[0];
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<bool> DeleteAsync(string restaurantId, string itemId, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteAsync(string restaurantId, string itemId, CancellationToken cancellationToken) => _items.ForgetAfter((restaurantId, itemId),
         database.WriteAsync(async (connection, cancellationToken) =>
             await connection.ExecuteAsync(
-                "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1, cancellationToken);
+                "DELETE FROM menu_items WHERE restaurant_id = $restaurant AND id = $id;", cancellationToken, ("$restaurant", restaurantId), ("$id", itemId)) == 1, cancellationToken));
 
     private static (string, object?)[] Parameters(MenuItem i) =>
     [

@@ -3,11 +3,13 @@ using Tavolo.Users;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
+public sealed class SqliteUserStore(SqliteDatabase database, TimeProvider clock) : IUserStore
 {
     private const string Columns = "id, email, name, role, password_hash, created_at, updated_at";
 
-    public Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken) =>
+    private readonly RowCache<string, User> _byId = new(clock); // every order reads its restaurant, every /users/me its caller
+
+    public Task<UserWrite> CreateAsync(User user, CancellationToken cancellationToken) => _byId.ForgetAfter(user.Id,
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             try
@@ -21,10 +23,17 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             {
                 return UserWrite.EmailTaken;
             }
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<User?> FindAsync(string id, CancellationToken cancellationToken) =>
-        FindOneAsync($"SELECT {Columns} FROM users WHERE id = $id;", ("$id", id), cancellationToken);
+    public async Task<User?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_byId.TryGet(id, out var cached))
+            return cached;
+        var version = _byId.Version;
+        var user = await FindOneAsync($"SELECT {Columns} FROM users WHERE id = $id;", ("$id", id), cancellationToken);
+        _byId.Keep(id, user, version);
+        return user;
+    }
 
     public Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         FindOneAsync($"SELECT {Columns} FROM users WHERE email_normalized = $email;", ("$email", Normalize(email)), cancellationToken);
@@ -55,7 +64,7 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             Read, cancellationToken, ("$role", role), ("$q", nameContains), ("$afterName", after?.Name), ("$afterId", after?.Id), ("$limit", limit));
     }
 
-    public Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken) =>
+    public Task<UserWrite> UpdateAsync(User user, DateTime expectedUpdatedAt, CancellationToken cancellationToken) => _byId.ForgetAfter(user.Id,
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             try
@@ -77,11 +86,11 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             {
                 return UserWrite.EmailTaken;
             }
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => _byId.ForgetAfter(id,
         database.WriteAsync(async (connection, cancellationToken) =>
-            await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM users WHERE id = $id;", cancellationToken, ("$id", id)) == 1, cancellationToken));
 
     public async Task<bool> AnyWithRoleAsync(string role, CancellationToken cancellationToken)
     {

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Time.Testing;
+using Tavolo.Storage.Sqlite;
+
+namespace Tavolo.Tests.Contracts;
+
+/// <summary>The SQLite stores' row cache: never serves what a committed write has replaced.</summary>
+public sealed class RowCacheTests
+{
+    private sealed record Row(string Value);
+
+    [Fact]
+    public void A_kept_row_is_served_until_its_key_is_written_and_absence_is_kept_too()
+    {
+        var cache = new RowCache<string, Row>(new FakeTimeProvider());
+        Assert.False(cache.TryGet("a", out _));
+        cache.Keep("a", new Row("1"), cache.Version);
+        cache.Keep("gone", null, cache.Version);
+        Assert.True(cache.TryGet("a", out var a));
+        Assert.Equal("1", a!.Value);
+        Assert.True(cache.TryGet("gone", out var gone));
+        Assert.Null(gone);
+
+        cache.Forget("a");
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("gone", out _)); // other keys stay
+    }
+
+    [Fact]
+    public void A_read_that_overlapped_a_write_keeps_nothing()
+    {
+        var cache = new RowCache<string, Row>(new FakeTimeProvider());
+        var version = cache.Version; // a read begins …
+        cache.Forget("b");           // … a write of any key commits meanwhile …
+        cache.Keep("a", new Row("old"), version); // … so what the read found may be stale: not kept
+        Assert.False(cache.TryGet("a", out _));
+    }
+
+    [Fact]
+    public async Task A_write_with_ForgetAfter_forgets_its_key_however_it_ends()
+    {
+        var cache = new RowCache<string, Row>(new FakeTimeProvider());
+        cache.Keep("a", new Row("1"), cache.Version);
+        Assert.Equal(7, await cache.ForgetAfter("a", Task.FromResult(7)));
+        Assert.False(cache.TryGet("a", out _));
+
+        cache.Keep("a", new Row("1"), cache.Version);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.ForgetAfter<int>("a", Task.FromException<int>(new InvalidOperationException())));
+        Assert.False(cache.TryGet("a", out _));
+    }
+
+    [Fact]
+    public void Entries_expire_so_another_process_writes_are_seen_and_the_size_is_bounded()
+    {
+        var clock = new FakeTimeProvider();
+        var cache = new RowCache<string, Row>(clock);
+        cache.Keep("a", new Row("1"), cache.Version);
+        clock.Advance(RowCache<string, Row>.Lifetime);
+        Assert.False(cache.TryGet("a", out _));
+
+        var small = new RowCache<string, Row>(clock, capacity: 3);
+        foreach (var key in new[] { "a", "b", "c", "d" })
+            small.Keep(key, new Row(key), small.Version);
+        Assert.True(small.TryGet("d", out _));
+        Assert.Equal(1, new[] { "a", "b", "c", "d" }.Count(k => small.TryGet(k, out _))); // started over at the fourth
+    }
+
+    [Fact]
+    public async Task Racing_reads_and_writes_never_leave_a_stale_row_behind()
+    {
+        // One key, a "database" value written by one task and read-and-kept by others; after every write has
+        // returned, the cache must hold the last written value or nothing.
+        var cache = new RowCache<string, Row>(TimeProvider.System);
+        var stored = new Row("0");
+        var readers = Enumerable.Range(0, 4).Select(reader => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (cache.TryGet("k", out _))
+                    continue;
+                var version = cache.Version;
+                var read = Volatile.Read(ref stored);
+                cache.Keep("k", read, version);
+            }
+        })).ToArray();
+        for (var i = 1; i <= 2_000; i++)
+        {
+            await cache.ForgetAfter("k", Task.Run(() => Volatile.Write(ref stored, new Row(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ContinueWith(_ => 0, TaskScheduler.Default));
+            if (cache.TryGet("k", out var seen))
+                Assert.Same(Volatile.Read(ref stored), seen);
+        }
+        await Task.WhenAll(readers);
+    }
+}
