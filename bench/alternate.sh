@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 route=${1:?usage: bench/alternate.sh <me|get|post> <build A> <build B> [rounds] [aot|jit]}; a=${2:?}; b=${3:?}
 rounds=${4:-3}; kind=${5:-aot}
+case $route in me|get|post) ;; *) echo "route: me, get or post" >&2; exit 2 ;; esac
 command -v wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 run() { # <build>: prints "req/s p99 cpu-µs-per-request"
@@ -20,18 +21,13 @@ run() { # <build>: prints "req/s p99 cpu-µs-per-request"
   if [ "$name" != "$1" ]; then local var="VARIANT_${1#*+}"; read -r -a variant <<< "${!var}"; fi
   if [ "$kind" = jit ]; then start_tavolo env "${variant[@]}" dotnet "bench/out/$name/jit/Tavolo.dll"
   else start_tavolo env "${variant[@]}" "bench/out/$name/aot/Tavolo"; fi
+  trap stop_tavolo EXIT # each run is a subshell ($(run …)): one cut short leaves no server behind
   seed_tavolo
-  local load
-  case $route in
-    me) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/users/me") ;;
-    get) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/orders/$ORDER_ID") ;;
-    post) load=(-s bench/post-order.lua "$TAVOLO_URL") ;;
-    *) echo "route: me, get or post" >&2; exit 2 ;;
-  esac
-  wrk -t1 -c16 -d"${WARM:-10}s" "${load[@]}" > /dev/null
+  route_load "$route"
+  wrk -t1 -c16 -d"${WARM:-10}s" "${LOAD[@]}" > /dev/null
   local before out after
   before=$(cpu_ticks "$TAVOLO_PID")
-  out=$(wrk -t1 -c16 -d"${SECS:-8}s" --latency "${load[@]}")
+  out=$(wrk -t1 -c16 -d"${SECS:-8}s" --latency "${LOAD[@]}")
   after=$(cpu_ticks "$TAVOLO_PID")
   stop_tavolo
   local rps p99

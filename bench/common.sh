@@ -86,3 +86,13 @@ seed_tavolo() {
     -d "{\"orderId\":\"$ORDER_ID\",\"restaurantId\":\"$RESTAURANT\",\"items\":$ITEMS}" > /dev/null
   export TOKEN RESTAURANT ITEMS
 }
+
+# After seed_tavolo: the wrk arguments of one of the table's routes (me, get or post) in LOAD.
+route_load() {
+  case $1 in
+    me) LOAD=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/users/me") ;;
+    get) LOAD=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/orders/$ORDER_ID") ;;
+    post) LOAD=(-s bench/post-order.lua "$TAVOLO_URL") ;;
+    *) echo "route: me, get or post" >&2; return 2 ;;
+  esac
+}

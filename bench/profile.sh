@@ -24,15 +24,10 @@ if [ "$kind" = jit ]; then start_tavolo env DOTNET_PerfMapEnabled=1 dotnet "benc
 else start_tavolo "bench/out/$build/aot/Tavolo"; fi
 trap stop_tavolo EXIT
 seed_tavolo
-case $route in
-  me) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/users/me") ;;
-  get) load=(-H "Authorization: Bearer $TOKEN" "$TAVOLO_URL/orders/$ORDER_ID") ;;
-  post) load=(-s bench/post-order.lua "$TAVOLO_URL") ;;
-  *) echo "route: me, get or post" >&2; exit 2 ;;
-esac
-wrk -t1 -c16 -d"${WARM:-10}s" "${load[@]}" > /dev/null
+route_load "$route"
+wrk -t1 -c16 -d"${WARM:-10}s" "${LOAD[@]}" > /dev/null
 out=$(mktemp -d)
-wrk -t1 -c16 -d"$(( ${SECONDS_PROFILED:-8} + 2 ))s" "${load[@]}" > "$out/wrk.txt" & wrk_pid=$!
+wrk -t1 -c16 -d"$(( ${SECONDS_PROFILED:-8} + 2 ))s" "${LOAD[@]}" > "$out/wrk.txt" & wrk_pid=$!
 sleep 1
 perf record -q -F 2000 -g -p "$TAVOLO_PID" -o "$out/perf.data" -- sleep "${SECONDS_PROFILED:-8}" 2> /dev/null
 wait "$wrk_pid"

@@ -144,8 +144,10 @@ public sealed class IdempotencyFilter<TBody>(
         return Results.Empty;
     }
 
+    // The lease token names the request that holds the key and never leaves the server: unique, not secret, so the
+    // request id's generator (no system call for random bytes) rather than Ids.New's.
     private IdempotencyRecord Claim(string key, string fingerprint, DateTime now) =>
-        new(key, fingerprint, Ids.New(), now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
+        new(key, fingerprint, Ids.NewRequestId(), now.AddSeconds(options.InFlightSeconds), now.AddHours(options.ExpiryHours));
 
     private static string Key(ClaimsPrincipal caller, PathString path, string clientKey) =>
         $"{(caller.Identity?.IsAuthenticated == true ? caller.Id() : "-")}|{path}|{clientKey}";
