@@ -9,20 +9,18 @@ public sealed class RowCacheTests
     private sealed record Row(string Value);
 
     [Fact]
-    public void A_kept_row_is_served_until_its_key_is_written_and_absence_is_kept_too()
+    public void A_kept_row_is_served_until_its_key_is_written()
     {
         var cache = new RowCache<string, Row>(new FakeTimeProvider());
         Assert.False(cache.TryGet("a", out _));
         cache.Keep("a", new Row("1"), cache.Version);
-        cache.Keep("gone", null, cache.Version);
+        cache.Keep("b", new Row("2"), cache.Version);
         Assert.True(cache.TryGet("a", out var a));
-        Assert.Equal("1", a!.Value);
-        Assert.True(cache.TryGet("gone", out var gone));
-        Assert.Null(gone);
+        Assert.Equal("1", a.Value);
 
         cache.Forget("a");
         Assert.False(cache.TryGet("a", out _));
-        Assert.True(cache.TryGet("gone", out _)); // other keys stay
+        Assert.True(cache.TryGet("b", out _)); // other keys stay
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Tavolo.Storage.Sqlite;
 
@@ -9,7 +10,8 @@ namespace Tavolo.Storage.Sqlite;
 /// Exact for this process's writes: a store forgets a key once its write has committed (<see cref="Forget"/>), and a
 /// read that overlapped any write keeps nothing (<see cref="Keep"/>). The file is served by one process (as the
 /// idempotency claims already assume: <c>SqliteIdempotencyStore</c>); a row written by another process is seen once its
-/// entry has lived <see cref="Lifetime"/>. Absence is kept too (an unknown id costs no read the second time).
+/// entry has lived <see cref="Lifetime"/>. Only rows that exist are kept, never an absence: the keys of a cache are then
+/// ids the server made, not whatever a caller sends (random unknown ids cannot fill it, evict it, or grow it).
 /// </summary>
 public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) where TKey : notnull where T : class
 {
@@ -22,7 +24,7 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
     /// <summary>Taken before a read whose result may be kept: <see cref="Keep"/> drops the result if a write came between.</summary>
     public long Version => Interlocked.Read(ref _writes);
 
-    public bool TryGet(TKey key, out T? value)
+    public bool TryGet(TKey key, [NotNullWhen(true)] out T? value)
     {
         if (_entries.TryGetValue(key, out var entry) && clock.GetUtcNow() < entry.ExpiresAt)
         {
@@ -33,8 +35,8 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
         return false;
     }
 
-    /// <summary>Keeps what a read that began at <paramref name="version"/> found (null: no such row), unless a write has committed since.</summary>
-    public void Keep(TKey key, T? value, long version)
+    /// <summary>Keeps the row a read that began at <paramref name="version"/> found, unless a write has committed since.</summary>
+    public void Keep(TKey key, T value, long version)
     {
         if (Interlocked.Increment(ref _count) > capacity)
         {
@@ -68,5 +70,5 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
         }
     }
 
-    private sealed record Entry(T? Value, DateTimeOffset ExpiresAt);
+    private sealed record Entry(T Value, DateTimeOffset ExpiresAt);
 }

@@ -41,10 +41,10 @@ public sealed class SqliteMenuStore(SqliteDatabase database, TimeProvider clock)
         List<string>? missing = null;
         foreach (var id in itemIds.Distinct(StringComparer.Ordinal))
         {
-            if (!_items.TryGet((restaurantId, id), out var cached))
-                (missing ??= []).Add(id);
-            else if (cached is not null)
+            if (_items.TryGet((restaurantId, id), out var cached))
                 found.Add(cached);
+            else
+                (missing ??= []).Add(id);
         }
         if (missing is null)
             return found;
@@ -55,8 +55,8 @@ public sealed class SqliteMenuStore(SqliteDatabase database, TimeProvider clock)
         var read = await connection.QueryAsync(
             $"SELECT {Columns} FROM menu_items WHERE restaurant_id = $restaurant AND id IN (SELECT value FROM json_each($ids));",
             Read, cancellationToken, ("$restaurant", restaurantId), ("$ids", new JsonArray([.. missing.Select(id => JsonValue.Create(id))]).ToJsonString()));
-        foreach (var id in missing)
-            _items.Keep((restaurantId, id), read.FirstOrDefault(i => i.Id == id), version);
+        foreach (var item in read)
+            _items.Keep((restaurantId, item.Id), item, version);
         found.AddRange(read);
         return found;
     }

@@ -31,7 +31,8 @@ public sealed class SqliteUserStore(SqliteDatabase database, TimeProvider clock)
             return cached;
         var version = _byId.Version;
         var user = await FindOneAsync($"SELECT {Columns} FROM users WHERE id = $id;", ("$id", id), cancellationToken);
-        _byId.Keep(id, user, version);
+        if (user is not null)
+            _byId.Keep(id, user, version);
         return user;
     }
 

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Time.Testing;
+using Tavolo.Restaurants;
+using Tavolo.Storage.Sqlite;
+using Tavolo.Users;
+
+namespace Tavolo.Tests.Contracts;
+
+/// <summary>
+/// The SQLite stores that keep rows in memory (<see cref="RowCache{TKey, T}"/>), seen from a second store on the same
+/// file — as another process would be: it keeps no absence (a caller's made-up ids never enter a cache), and a row it
+/// kept that someone else changes is read again once its entry has lived <c>RowCache.Lifetime</c>.
+/// </summary>
+public sealed class SqliteRowCacheTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
+{
+    private static readonly DateTime T0 = new(2026, 12, 7, 6, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task Users_an_unknown_id_is_not_kept_and_another_writers_change_is_seen_after_the_lifetime()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var (reader, writer) = (new SqliteUserStore(sqlite.Database, clock), new SqliteUserStore(sqlite.Database, clock));
+        var user = new User(Guid.NewGuid().ToString("N"), $"{Guid.NewGuid():N}@example.com", "Ada", Roles.Owner, "hash", T0, T0);
+
+        Assert.Null(await reader.FindAsync(user.Id, default));
+        Assert.Equal(UserWrite.Done, await writer.CreateAsync(user, default));
+        Assert.Equal(user, await reader.FindAsync(user.Id, default)); // the miss was not kept
+
+        Assert.Equal(UserWrite.Done, await writer.UpdateAsync(user with { Role = Roles.Customer, UpdatedAt = T0.AddSeconds(1) }, T0, default));
+        Assert.Equal(Roles.Owner, (await reader.FindAsync(user.Id, default))!.Role); // kept, and the writer is not this store
+        clock.Advance(RowCache<string, User>.Lifetime);
+        Assert.Equal(Roles.Customer, (await reader.FindAsync(user.Id, default))!.Role);
+
+        Assert.Equal(UserWrite.Done, await reader.UpdateAsync(user with { Name = "Ada L.", UpdatedAt = T0.AddSeconds(2) }, T0.AddSeconds(1), default));
+        Assert.Equal("Ada L.", (await reader.FindAsync(user.Id, default))!.Name); // its own write: at once
+    }
+
+    [Fact]
+    public async Task Menu_items_an_unknown_id_is_not_kept_and_a_store_sees_its_own_changes_at_once()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var (reader, writer) = (new SqliteMenuStore(sqlite.Database, clock), new SqliteMenuStore(sqlite.Database, clock));
+        var restaurant = Guid.NewGuid().ToString("N");
+        var dish = new MenuItem(Guid.NewGuid().ToString("N"), restaurant, "Soup", null, 4m, null, true, T0, T0);
+
+        Assert.Empty(await reader.FindManyAsync(restaurant, [dish.Id, "made-up"], default));
+        Assert.True(await writer.AddAsync(dish, 100, default));
+        Assert.Equal([dish], await reader.FindManyAsync(restaurant, [dish.Id, "made-up"], default)); // neither miss was kept
+        Assert.Equal(dish, await reader.FindAsync(restaurant, dish.Id, default));
+
+        var dearer = dish with { Price = 5m, UpdatedAt = T0.AddSeconds(1) };
+        Assert.Equal(dearer, await reader.ReplaceAsync(dearer, default));
+        Assert.Equal(5m, (await reader.FindAsync(restaurant, dish.Id, default))!.Price);
+        Assert.True(await reader.DeleteAsync(restaurant, dish.Id, default));
+        Assert.Empty(await reader.FindManyAsync(restaurant, [dish.Id], default));
+    }
+}
