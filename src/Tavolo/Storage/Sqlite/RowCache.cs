@@ -8,7 +8,7 @@ namespace Tavolo.Storage.Sqlite;
 /// of SQLite under a stream of writes starts cold every time (the write changed the WAL, so the connection drops its
 /// page cache, takes its read lock with system calls and reads its pages again): 18 % of a <c>POST /orders</c>.
 /// Exact for this process's writes: a store forgets a key once its write has committed (<see cref="Forget"/>), and a
-/// read that overlapped any write keeps nothing (<see cref="Keep"/>). The file is served by one process (as the
+/// read that overlapped any write keeps nothing (<see cref="Keep"/>, under the same lock as <see cref="Forget"/>). The file is served by one process (as the
 /// idempotency claims already assume: <c>SqliteIdempotencyStore</c>); a row written by another process is seen once its
 /// entry has lived <see cref="Lifetime"/>. Only rows that exist are kept, never an absence: the keys of a cache are then
 /// ids the server made, not whatever a caller sends (random unknown ids cannot fill it, evict it, or grow it).
@@ -18,6 +18,7 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    private readonly Lock _gate = new(); // taken by misses (Keep) and writes (Forget); a hit takes no lock
     private int _count;
     private long _writes;
 
@@ -38,23 +39,30 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
     /// <summary>Keeps the row a read that began at <paramref name="version"/> found, unless a write has committed since.</summary>
     public void Keep(TKey key, T value, long version)
     {
-        if (Interlocked.Increment(ref _count) > capacity)
+        // The check and the add are one step against Forget's: an entry is never visible, even for an instant, once a
+        // write that began after its read has returned (checking after adding left such a window: a stale row seen
+        // between the add and its removal).
+        lock (_gate)
         {
-            _entries.Clear(); // bounded: start over (a working set this large is read from the file, as before)
-            Interlocked.Exchange(ref _count, 1);
+            if (_writes != version)
+                return;
+            if (++_count > capacity)
+            {
+                _entries.Clear(); // bounded: start over (a working set this large is read from the file, as before)
+                _count = 1;
+            }
+            _entries[key] = new Entry(value, clock.GetUtcNow() + Lifetime);
         }
-        var entry = new Entry(value, clock.GetUtcNow() + Lifetime);
-        _entries[key] = entry;
-        // Checked after adding: a write whose Forget ran before this check is seen here, one whose Forget runs after it removes the entry.
-        if (Interlocked.Read(ref _writes) != version)
-            _entries.TryRemove(KeyValuePair.Create(key, entry));
     }
 
     /// <summary>Called after a write of <paramref name="key"/> has committed (or failed): the next read goes to the file.</summary>
     public void Forget(TKey key)
     {
-        Interlocked.Increment(ref _writes);
-        _entries.TryRemove(key, out _);
+        lock (_gate)
+        {
+            _writes++;
+            _entries.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Awaits a write of <paramref name="key"/>, then forgets the key, however the write ended.</summary>
