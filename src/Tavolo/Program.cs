@@ -83,7 +83,7 @@ app.MapOpenApi();
 app.MapTavoloDocs();
 app.MapWeb(); // the browser app: pages and assets from the binary, on every function like /docs
 if (app.Configuration["Tavolo:Bench"] == "true")
-    app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/load.sh
+    app.MapGet("/bench/hello", () => "hello").ExcludeFromDescription(); // the baseline of bench/promo-codes.sh
 if (options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
     app.MapLambdaEvents(); // the Web Adapter's pass-through for SQS, EventBridge and authorizer events
 if (options.Serves("auth")) app.MapAuth();

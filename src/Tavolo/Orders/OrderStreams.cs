@@ -59,17 +59,18 @@ public static class OrderStreams
         try
         {
             await ServerSentEvents.StartAsync(response, cancellationToken);
+            // Each keep-alive timer is armed before the previous comment goes out: the interval counts from there, and
+            // a client that reads the comment never moves on ahead of the next timer.
             var keepAlive = TimeSpan.FromSeconds(Math.Max(1, options.KeepAliveSeconds));
-            Task? silence = null;
+            var silence = Task.Delay(keepAlive, clock, cancellationToken);
             Task<bool>? ready = null;
             while (true)
             {
-                silence ??= Task.Delay(keepAlive, clock, cancellationToken);
                 ready ??= subscription.Reader.WaitToReadAsync(cancellationToken).AsTask();
                 if (await Task.WhenAny(ready, silence) == silence)
                 {
                     await silence; // throws when the token ended
-                    silence = null;
+                    silence = Task.Delay(keepAlive, clock, cancellationToken);
                     await ServerSentEvents.KeepAliveAsync(response, cancellationToken);
                     continue;
                 }

@@ -109,19 +109,20 @@ public static class WaitlistStreams
         try
         {
             await ServerSentEvents.StartAsync(response, cancellationToken);
+            // Each keep-alive timer is armed before the client can see what came before it (here the first state, below
+            // the previous comment): the interval counts from there, and a client never moves on ahead of the timer.
+            var keepAlive = TimeSpan.FromSeconds(Math.Max(1, options.KeepAliveSeconds));
+            var silence = Task.Delay(keepAlive, clock, cancellationToken);
             if (!await send([], true, cancellationToken))
                 return;
-            var keepAlive = TimeSpan.FromSeconds(Math.Max(1, options.KeepAliveSeconds));
-            Task? silence = null;
             Task<bool>? ready = null;
             while (true)
             {
-                silence ??= Task.Delay(keepAlive, clock, cancellationToken);
                 ready ??= subscription.Reader.WaitToReadAsync(cancellationToken).AsTask();
                 if (await Task.WhenAny(ready, silence) == silence)
                 {
                     await silence; // throws when the token ended
-                    silence = null;
+                    silence = Task.Delay(keepAlive, clock, cancellationToken);
                     await ServerSentEvents.KeepAliveAsync(response, cancellationToken);
                     continue;
                 }
