@@ -51,6 +51,7 @@ builder.Services.AddTavoloRateLimits(options);
 builder.Services.AddTavoloOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(HealthJson.Default));
+builder.Services.PostConfigure<Microsoft.AspNetCore.Http.Json.JsonOptions>(ResponseJson.UseGeneratedWriters); // after every module's context
 
 // Storage adapters, then the modules.
 builder.Services.AddStorage(options);
