@@ -73,6 +73,8 @@ public sealed class StdoutTests
             for (var i = 0; i < 20; i++)
                 stdout.Write(line); // 4,000 bytes behind a 1,024-byte limit
         });
+        // Until the writer task has filled the limit (on a loaded machine it may start late), then a while longer.
+        Assert.True(SpinWait.SpinUntil(() => stdout.PendingBytes >= 1024, TimeSpan.FromSeconds(10)));
         await Task.Delay(200);
         Assert.False(writer.IsCompleted);
         Assert.InRange(stdout.PendingBytes, 1024, 1024 + 200);
