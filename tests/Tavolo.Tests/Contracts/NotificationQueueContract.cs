@@ -126,7 +126,7 @@ public abstract class NotificationQueueContract
         await queue.EnqueueAsync("wake", default);
         var received = await waiting;
         Assert.Single(received);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5)); // long before the 10 s wait ends, with room for a loaded machine
     }
 
     private async Task<List<ReceivedMessage>> DrainAsync(INotificationQueue queue)
