@@ -52,6 +52,32 @@ public abstract class OrderStoreContract
     }
 
     [Fact]
+    public async Task Every_write_is_seen_by_the_next_read_of_an_order_just_read()
+    {
+        // An adapter may keep what it read (SQLite does, for this process's writes): reading before every write
+        // checks that each write reaches the next read, and that what is kept is still shown only to the order's parties.
+        var order = NewOrder();
+        Assert.Null(await Store.FindAsync(order.OrderId, null, default)); // no absence is kept either
+        Assert.True((await Store.InsertOnceAsync(order, "fingerprint", null, default)).Inserted);
+        Assert.Equal(1, (await Store.FindAsync(order.OrderId, null, default))!.Version);
+
+        var edited = order with { Items = [new OrderItem("m-3", "Lasagne", 9.90m, 1, 9.90m)], Subtotal = 9.90m, Total = 9.90m, UpdatedAt = T0.AddMinutes(1), Version = 2 };
+        Assert.True(await Store.UpdateAsync(edited, 1, default));
+        Assert.Equal(edited.Items, (await Store.FindAsync(order.OrderId, order.UserId, default))!.Items);
+
+        Assert.NotNull(await Store.TransitionAsync(order.OrderId, OrderStatus.Acknowledged, T0.AddMinutes(2), null, default));
+        var acknowledged = (await Store.FindAsync(order.OrderId, order.RestaurantId, default))!;
+        Assert.Equal((OrderStatus.Acknowledged, 3), (acknowledged.Status, acknowledged.Version));
+        Assert.Null(await Store.FindAsync(order.OrderId, "someone-else", default));
+        Assert.Equal(3, (await Store.FindAsync(order.OrderId, order.UserId, default))!.Version);
+
+        var other = NewOrder();
+        Assert.Null(await Store.FindAsync(other.OrderId, other.UserId, default));
+        Assert.True(await Store.CreateAsync(other, default));
+        Assert.NotNull(await Store.FindAsync(other.OrderId, other.UserId, default));
+    }
+
+    [Fact]
     public async Task A_transition_happens_once_from_placed_and_respects_the_creation_bound()
     {
         var order = NewOrder();

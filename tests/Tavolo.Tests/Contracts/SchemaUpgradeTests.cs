@@ -50,7 +50,7 @@ public sealed class SchemaUpgradeTests
             var code = await new SqlitePromoCodeStore(database).FindAsync("OLD-CODE", null, default);
             Assert.Equal(("owner-1", 1, "Before menus"), (code!.RestaurantId, code.Redemptions, code.Description));
             Assert.Equal(PromoReason.WrongRestaurant, (await new SqlitePromoCodeStore(database).RedeemAsync("OLD-CODE", "customer-1", "o2", "owner-2", DateTime.UtcNow, default)).Refusal);
-            var order = await new SqliteOrderStore(database).FindAsync("0b6f3c1e-7a52-4c8e-9d1a-2f4b5c6d7e8f", "customer-1", default);
+            var order = await new SqliteOrderStore(database, TimeProvider.System).FindAsync("0b6f3c1e-7a52-4c8e-9d1a-2f4b5c6d7e8f", "customer-1", default);
             var line = Assert.Single(order!.Items);
             Assert.Equal((null, "Margherita", 12.50m, 2, 25.00m), (line.MenuItemId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal));
             Assert.Equal(22.50m, order.Total);

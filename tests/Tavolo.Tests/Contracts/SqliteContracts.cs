@@ -54,7 +54,7 @@ public sealed class SqliteNotificationQueueTests : NotificationQueueContract, IA
 
 public sealed class SqliteOrderStoreTests(SqliteFixture sqlite) : OrderStoreContract, IClassFixture<SqliteFixture>
 {
-    protected override Tavolo.Orders.IOrderStore Store { get; } = new SqliteOrderStore(sqlite.Database);
+    protected override Tavolo.Orders.IOrderStore Store { get; } = new SqliteOrderStore(sqlite.Database, TimeProvider.System);
 }
 
 public sealed class SqliteMenuStoreTests(SqliteFixture sqlite) : MenuStoreContract, IClassFixture<SqliteFixture>

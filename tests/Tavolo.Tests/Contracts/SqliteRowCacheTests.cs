@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Tavolo.Orders;
 using Tavolo.Restaurants;
 using Tavolo.Storage.Sqlite;
 using Tavolo.Users;
@@ -52,5 +53,25 @@ public sealed class SqliteRowCacheTests(SqliteFixture sqlite) : IClassFixture<Sq
         Assert.Equal(5m, (await reader.FindAsync(restaurant, dish.Id, default))!.Price);
         Assert.True(await reader.DeleteAsync(restaurant, dish.Id, default));
         Assert.Empty(await reader.FindManyAsync(restaurant, [dish.Id], default));
+    }
+
+    [Fact]
+    public async Task Orders_an_unknown_id_is_not_kept_a_kept_order_is_shown_to_its_parties_only_and_another_writers_change_is_seen_after_the_lifetime()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var (reader, writer) = (new SqliteOrderStore(sqlite.Database, clock), new SqliteOrderStore(sqlite.Database, clock));
+        var order = new Order(Guid.NewGuid().ToString(), "customer", "restaurant", OrderStatus.Placed, [new OrderItem("m-1", "Soup", 4m, 1, 4m)],
+            4m, null, null, 0m, 4m, T0, T0, 1);
+
+        Assert.Null(await reader.FindAsync(order.OrderId, null, default));
+        Assert.True(await writer.CreateAsync(order, default));
+        Assert.Equal(order.OrderId, (await reader.FindAsync(order.OrderId, null, default))?.OrderId); // the miss was not kept
+        Assert.Null(await reader.FindAsync(order.OrderId, "someone-else", default)); // kept, and still not theirs
+        Assert.NotNull(await reader.FindAsync(order.OrderId, "restaurant", default));
+
+        Assert.NotNull(await writer.TransitionAsync(order.OrderId, OrderStatus.Acknowledged, T0.AddSeconds(1), null, default));
+        Assert.Equal(OrderStatus.Placed, (await reader.FindAsync(order.OrderId, "customer", default))!.Status); // kept; the writer is not this store
+        clock.Advance(RowCache<string, Order>.Lifetime);
+        Assert.Equal(OrderStatus.Acknowledged, (await reader.FindAsync(order.OrderId, "customer", default))!.Status);
     }
 }

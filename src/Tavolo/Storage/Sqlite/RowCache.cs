@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Tavolo.Storage.Sqlite;
 
 /// <summary>
-/// Rows that are read on every order and written rarely (users by id, menu items), kept in memory after a read — a read
+/// Rows that are read far more often than written (users by id, menu items, orders by id), kept in memory after a read — a read
 /// of SQLite under a stream of writes starts cold every time (the write changed the WAL, so the connection drops its
 /// page cache, takes its read lock with system calls and reads its pages again): 18 % of a <c>POST /orders</c>.
 /// Exact for this process's writes: a store forgets a key once its write has committed (<see cref="Forget"/>), and a

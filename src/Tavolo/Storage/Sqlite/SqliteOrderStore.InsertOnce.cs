@@ -10,7 +10,7 @@ public sealed partial class SqliteOrderStore
     /// or neither, so a retry gets a replay or runs afresh, never a stored order without its answer.
     /// </summary>
     public Task<OrderInsert> InsertOnceAsync(Order order, string requestFingerprint, IdempotentWrite? write, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, cancellationToken) =>
+        _byId.ForgetAfter(order.OrderId, database.WriteAsync(async (connection, cancellationToken) =>
         {
             var inserted = await connection.ExecuteAsync(
                 $"""
@@ -27,5 +27,5 @@ public sealed partial class SqliteOrderStore
             }
             var stored = write is not null && await SqliteIdempotencyStore.StoreResponseAsync(connection, write, order.CreatedAt, cancellationToken) == 1;
             return new OrderInsert(true, order, requestFingerprint, stored);
-        }, cancellationToken);
+        }, cancellationToken));
 }

@@ -4,27 +4,38 @@ using Tavolo.Orders;
 
 namespace Tavolo.Storage.Sqlite;
 
-public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderStore
+public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvider clock) : IOrderStore
 {
     private const string Columns =
         "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version";
 
-    public Task<bool> CreateAsync(Order order, CancellationToken cancellationToken) =>
+    // An order is read again and again while it is followed (its customer's page, its restaurant's board, a client
+    // polling its status) and written a few times in its life, every time through this store, which forgets it then.
+    private readonly RowCache<string, Order> _byId = new(clock);
+
+    public Task<bool> CreateAsync(Order order, CancellationToken cancellationToken) => _byId.ForgetAfter(order.OrderId,
         database.WriteAsync(async (connection, cancellationToken) =>
             await connection.ExecuteAsync(
                 $"""
                 INSERT INTO orders ({Columns})
                 VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
                 ON CONFLICT (order_id) DO NOTHING;
-                """, cancellationToken, Parameters(order)) == 1, cancellationToken);
+                """, cancellationToken, Parameters(order)) == 1, cancellationToken));
 
     public async Task<Order?> FindAsync(string orderId, string? visibleTo, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(
-            $"SELECT {Columns} FROM orders WHERE order_id = $id AND ($caller IS NULL OR user_id = $caller OR restaurant_id = $caller);",
-            Read, cancellationToken, ("$id", orderId), ("$caller", visibleTo));
-        return rows.Count == 0 ? null : rows[0];
+        if (!_byId.TryGet(orderId, out var order))
+        {
+            var version = _byId.Version;
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var rows = await connection.QueryAsync($"SELECT {Columns} FROM orders WHERE order_id = $id;", Read, cancellationToken, ("$id", orderId));
+            if (rows.Count == 0)
+                return null;
+            order = rows[0];
+            _byId.Keep(orderId, order, version);
+        }
+        // Whom it is shown to is decided here, for a cached order as for one just read.
+        return visibleTo is null || order.UserId == visibleTo || order.RestaurantId == visibleTo ? order : null;
     }
 
     public async Task<IReadOnlyList<Order>> ListAsync(
@@ -48,17 +59,17 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
             $"SELECT {Columns} FROM orders {condition} ORDER BY created_at DESC, order_id DESC LIMIT $limit;", Read, cancellationToken, [.. parameters]);
     }
 
-    public Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken) =>
+    public Task<bool> UpdateAsync(Order order, int expectedVersion, CancellationToken cancellationToken) => _byId.ForgetAfter(order.OrderId,
         database.WriteAsync(async (connection, cancellationToken) =>
             await connection.ExecuteAsync(
                 """
                 UPDATE orders SET items = $items, subtotal = $subtotal, promo_code = $code, discount_percentage = $percentage,
                     discount = $discount, total = $total, updated_at = $updated, version = $version
                 WHERE order_id = $id AND status = 'PLACED' AND version = $expected;
-                """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1, cancellationToken);
+                """, cancellationToken, [.. Parameters(order), ("$expected", expectedVersion)]) == 1, cancellationToken));
 
     public Task<Order?> TransitionAsync(string orderId, string to, DateTime now, DateTime? createdNotBefore, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, cancellationToken) =>
+        _byId.ForgetAfter(orderId, database.WriteAsync(async (connection, cancellationToken) =>
         {
             var rows = await connection.QueryAsync(
                 $"""
@@ -67,7 +78,7 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database) : IOrderSt
                 RETURNING {Columns};
                 """, Read, cancellationToken, ("$id", orderId), ("$to", to), ("$now", Sql.Time(now)), ("$notBefore", Sql.Time(createdNotBefore)));
             return rows.Count == 0 ? null : rows[0];
-        }, cancellationToken);
+        }, cancellationToken));
 
     private static (string, object?)[] Parameters(Order o) =>
     [
