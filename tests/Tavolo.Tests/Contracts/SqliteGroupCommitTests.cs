@@ -2,7 +2,10 @@ using Tavolo.Storage.Sqlite;
 
 namespace Tavolo.Tests.Contracts;
 
-/// <summary>The writer loop of <see cref="SqliteDatabase"/>: waiting writes share one commit, each in its own savepoint.</summary>
+/// <summary>
+/// The writer loop of <see cref="SqliteDatabase"/>: waiting writes share one commit, side by side, and when one throws the
+/// others run again each in its own savepoint.
+/// </summary>
 public sealed class SqliteGroupCommitTests(SqliteFixture sqlite) : IClassFixture<SqliteFixture>
 {
     private SqliteDatabase Database => sqlite.Database;
@@ -68,6 +71,39 @@ public sealed class SqliteGroupCommitTests(SqliteFixture sqlite) : IClassFixture
         Assert.Equal(0, await CountAsync(prefix + "b"));
         Assert.Equal(1, await CountAsync(prefix + "c"));
         Assert.Equal(2, Database.Commits - before); // the held batch, then the three together
+    }
+
+    [Fact]
+    public async Task A_batch_runs_each_write_once_and_again_only_when_a_batch_mate_throws()
+    {
+        var prefix = await NewTableAsync();
+        var runs = new int[3];
+        Task<int> Counted(int i, string id) => Database.WriteAsync((connection, token) =>
+        {
+            Interlocked.Increment(ref runs[i]);
+            return connection.ExecuteAsync("INSERT INTO batch_rows (id) VALUES ($id);", token, ("$id", id));
+        }, default);
+
+        var (held, release) = await HoldWriterAsync();
+        var quiet = new[] { Counted(0, prefix + "a"), Counted(1, prefix + "b") };
+        release.SetResult();
+        await held;
+        await Task.WhenAll(quiet);
+        Assert.Equal([1, 1], runs[..2]); // no batch mate threw: each ran once
+
+        (held, release) = await HoldWriterAsync();
+        var before = Counted(2, prefix + "c");
+        var failing = Database.WriteAsync<int>(async (connection, token) =>
+        {
+            await connection.ExecuteAsync("INSERT INTO batch_rows (id) VALUES ($id);", token, ("$id", prefix + "d"));
+            throw new InvalidOperationException("refused");
+        }, default);
+        release.SetResult();
+        await held;
+        Assert.Equal(1, await before); // its first run was rolled back with the thrower's insert; a second insert of "c" would have failed
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal(2, runs[2]);
+        Assert.Equal(3, await CountAsync(prefix));
     }
 
     [Fact]

@@ -5,7 +5,10 @@ namespace Tavolo.Storage.Sqlite;
 
 /// <summary>
 /// Group commit: every write in this process is a job on one queue, and one loop runs whatever is waiting (up to
-/// <see cref="MaxBatch"/>, never waiting for more) in one <c>BEGIN IMMEDIATE … COMMIT</c>, each job in its own savepoint.
+/// <see cref="MaxBatch"/>, never waiting for more) in one <c>BEGIN IMMEDIATE … COMMIT</c>. The jobs run side by side
+/// first; only when one throws is the batch rolled back and the others run again, each in its own savepoint — a
+/// savepoint per job (two statements, and SQLite's copy of every page the job first changes) cost about 6 % of an order's
+/// CPU for the rare batch that needs one (docs/performance.md).
 /// </summary>
 public sealed partial class SqliteDatabase
 {
@@ -28,9 +31,11 @@ public sealed partial class SqliteDatabase
 
     /// <summary>
     /// Runs <paramref name="work"/> on the writer's connection inside a transaction shared with other waiting writes,
-    /// and returns its result once that transaction has committed. The work must not begin a transaction (its savepoint
-    /// is its all-or-nothing: when it throws, its own writes are undone and the exception is the caller's alone) nor
-    /// queue another write (it would wait for itself). If the commit fails, every write of the batch fails.
+    /// and returns its result once that transaction has committed. It is all-or-nothing: when it throws, its own writes
+    /// are undone and the exception is the caller's alone. The work must not begin a transaction nor queue another write
+    /// (it would wait for itself), and it must do nothing but run SQL on the connection it is given, because it may run
+    /// twice: when a batch mate throws, the batch is rolled back and run again without that one (its result is handed
+    /// back only after the commit, so only the run that committed counts). If the commit fails, every write of the batch fails.
     /// A write whose token is cancelled before it runs is skipped; once running it sees the token only through its
     /// commands.
     /// </summary>
@@ -102,30 +107,19 @@ public sealed partial class SqliteDatabase
             }
             var connection = _writerConnection;
             FinishCheckpoint(connection);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var job in _batch)
+            var isolated = false; // first side by side; each in a savepoint once one has thrown
+            while (true)
             {
-                if (job.CancellationToken.IsCancellationRequested)
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                if (await RunJobsAsync(connection, isolated))
                 {
-                    job.Cancel();
-                    continue;
+                    transaction.Commit();
+                    break;
                 }
-                await connection.ExecuteAsync(SavepointSql, CancellationToken.None);
-                try
-                {
-                    await job.RunAsync(connection);
-                }
-                catch (Exception e) when (PooledConnection.InNativeTransaction(connection))
-                {
-                    await connection.ExecuteAsync(RollbackToSavepointSql, CancellationToken.None);
-                    job.Fail(e);
-                    continue;
-                }
-                // Fails when SQLite rolled the whole transaction back under a job that caught the error itself.
-                await connection.ExecuteAsync(ReleaseSavepointSql, CancellationToken.None);
-                _ran.Add(job);
+                transaction.Rollback(); // the thrower's writes are mixed with the others': undo all, run the rest again
+                _ran.Clear();
+                isolated = true;
             }
-            transaction.Commit();
             Committed(connection);
         }
         catch (Exception e)
@@ -140,6 +134,46 @@ public sealed partial class SqliteDatabase
     }
 
 
+    /// <summary>
+    /// Runs the batch's jobs not yet failed or cancelled; false when one threw while not <paramref name="isolated"/> (the
+    /// transaction must then be rolled back). Isolated, each job runs in a savepoint and a thrower's writes are undone alone.
+    /// </summary>
+    private async Task<bool> RunJobsAsync(SqliteConnection connection, bool isolated)
+    {
+        foreach (var job in _batch)
+        {
+            if (job.Ended)
+                continue; // failed in the pass before
+            if (job.CancellationToken.IsCancellationRequested)
+            {
+                job.Cancel();
+                continue;
+            }
+            if (isolated)
+                await connection.ExecuteAsync(SavepointSql, CancellationToken.None);
+            try
+            {
+                await job.RunAsync(connection);
+            }
+            catch (Exception e) when (PooledConnection.InNativeTransaction(connection))
+            {
+                job.Fail(e);
+                if (!isolated)
+                    return false;
+                await connection.ExecuteAsync(RollbackToSavepointSql, CancellationToken.None);
+                continue;
+            }
+            // When SQLite rolled the whole transaction back under a job that caught the error itself, the next job must
+            // not run in autocommit mode: the release fails, or (side by side) the check does, and so does the batch.
+            if (isolated)
+                await connection.ExecuteAsync(ReleaseSavepointSql, CancellationToken.None);
+            else if (!PooledConnection.InNativeTransaction(connection))
+                throw new InvalidOperationException("A write ended the batch's transaction.");
+            _ran.Add(job);
+        }
+        return true;
+    }
+
     private abstract class WriteJob(CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
@@ -151,6 +185,9 @@ public sealed partial class SqliteDatabase
         public abstract void Fail(Exception exception);
 
         public abstract void Cancel();
+
+        /// <summary>Failed or cancelled: its outcome is settled and it does not run again.</summary>
+        public abstract bool Ended { get; }
     }
 
     private sealed class WriteJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
@@ -175,5 +212,7 @@ public sealed partial class SqliteDatabase
         }
 
         public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+
+        public override bool Ended => _completion.Task.IsCompleted; // delivered only after the commit, so never while it runs
     }
 }
