@@ -46,7 +46,7 @@ public static class AuthModule
         // All three are stateless over singletons (no handler of ours is scoped), so one instance serves every request.
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
-        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, RolePolicyEvaluator>()); // with a shortcut for a policy met
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AuthJson.Default));
         return services;
     }
