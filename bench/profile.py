@@ -9,7 +9,7 @@ LANDMARKS = [  # (label, a substring of the frame's symbol), outermost first
     ("Kestrel: request loop", "HttpProtocol__ProcessRequests_d"),
     ("routing (UseRouting)", "EndpointRoutingMiddleware__Invoke"),
     ("RequestLogging (+ all below)", "RequestLogging__InvokeAsync_d"),
-    ("  the access-log line", "RequestLogging__LogRequest"),
+    ("  log lines (the access line, mostly)", "JsonLinesLoggerProvider_Logger__Log"),
     ("ExceptionHandler (+ all below)", "ExceptionHandlerMiddlewareImpl__Invoke"),
     ("UseBearerTokens (+ all below)", "UseBearerTokens_b__0_d"),
     ("  Authenticator", "Authenticator__AuthenticateAsync_d"),
