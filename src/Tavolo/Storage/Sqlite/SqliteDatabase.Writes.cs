@@ -5,10 +5,10 @@ namespace Tavolo.Storage.Sqlite;
 
 /// <summary>
 /// Group commit: every write in this process is a job on one queue, and one loop runs whatever is waiting (up to
-/// <see cref="MaxBatch"/>, never waiting for more) in one <c>BEGIN IMMEDIATE … COMMIT</c>. The jobs run side by side
-/// first; only when one throws is the batch rolled back and the others run again, each in its own savepoint — a
-/// savepoint per job (two statements, and SQLite's copy of every page the job first changes) cost about 6 % of an order's
-/// CPU for the rare batch that needs one (docs/performance.md).
+/// <see cref="MaxBatch"/>, never waiting for more) in one <c>BEGIN IMMEDIATE … COMMIT</c>. The jobs run side by side;
+/// only when one throws is the batch rolled back and the others run again, each in its own savepoint. A savepoint for
+/// every job (two statements, and SQLite's copy of each page the job first changes) cost about 6 % of an order's CPU;
+/// now only the rare batch with a failing job pays it (docs/performance.md).
 /// </summary>
 public sealed partial class SqliteDatabase
 {
@@ -132,7 +132,6 @@ public sealed partial class SqliteDatabase
         foreach (var job in _ran)
             job.Deliver();
     }
-
 
     /// <summary>
     /// Runs the batch's jobs not yet failed or cancelled; false when one threw while not <paramref name="isolated"/> (the
