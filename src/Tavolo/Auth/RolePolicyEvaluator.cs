@@ -34,13 +34,34 @@ public sealed class RolePolicyEvaluator(IAuthorizationService authorization, IEn
         {
             var met = requirement switch
             {
-                DenyAnonymousAuthorizationRequirement => user.Identities.Any(i => i.IsAuthenticated),
-                RolesAuthorizationRequirement roles => roles.AllowedRoles.Any(user.IsInRole),
+                DenyAnonymousAuthorizationRequirement => SignedIn(user),
+                RolesAuthorizationRequirement roles => InAnyRole(user, roles.AllowedRoles),
                 _ => false,
             };
             if (!met)
                 return false;
         }
         return true;
+    }
+
+    // Loops, not LINQ: this runs on every authorized request (no delegate or enumerator allocated per call).
+    private static bool SignedIn(ClaimsPrincipal user)
+    {
+        foreach (var identity in user.Identities)
+        {
+            if (identity.IsAuthenticated)
+                return true;
+        }
+        return false;
+    }
+
+    private static bool InAnyRole(ClaimsPrincipal user, IEnumerable<string> roles)
+    {
+        foreach (var role in roles)
+        {
+            if (user.IsInRole(role))
+                return true;
+        }
+        return false;
     }
 }

@@ -55,7 +55,6 @@ public sealed class RequestLogging(RequestDelegate next, ILogger<RequestLogging>
 
     private static bool IsSane(string id) =>
         id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
-
 }
 
 /// <summary>
@@ -63,16 +62,15 @@ public sealed class RequestLogging(RequestDelegate next, ILogger<RequestLogging>
 /// <c>string.Format</c> of its template on every request (2.4 % of a <c>GET /orders/{id}</c>'s CPU; docs/performance.md).
 /// Same message, same named values as that template would give.
 /// </summary>
-internal sealed class AccessLine(string method, string path, int status, double elapsedMs, string? userId)
-    : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class AccessLine(string method, string path, int status, double elapsedMs, string? userId) : LogValues
 {
     public const string Template = "{Method} {Path} {Status} in {ElapsedMs:0.0} ms (user {UserId})";
 
     public static readonly EventId Event = new(1, "Request");
 
-    public int Count => 6;
+    public override int Count => 6;
 
-    public KeyValuePair<string, object?> this[int index] => index switch
+    public override KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("Method", method),
         1 => new("Path", path),
@@ -83,14 +81,6 @@ internal sealed class AccessLine(string method, string path, int status, double 
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-            yield return this[i];
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{method} {path} {status} in {elapsedMs:0.0} ms (user {userId ?? "(null)"})");
 }
@@ -99,19 +89,44 @@ internal sealed class AccessLine(string method, string path, int status, double 
 /// The log scope of one request: requestId, traceId and (after authentication) userId. JSON console writes them as
 /// properties, text loggers as "name:value"; the trace id is formatted only when a line is written.
 /// </summary>
-internal sealed class RequestScope(string requestId, Activity? activity) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class RequestScope(string requestId, Activity? activity) : LogValues
 {
     public string? UserId { get; set; }
 
-    public int Count => UserId is null ? 2 : 3;
+    public override int Count => UserId is null ? 2 : 3;
 
-    public KeyValuePair<string, object?> this[int index] => index switch
+    public override KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("requestId", requestId),
         1 => new("traceId", activity?.TraceId.ToString()),
         2 when UserId is not null => new("userId", UserId),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    public override string ToString() => UserId is null
+        ? $"requestId:{requestId}, traceId:{activity?.TraceId}"
+        : $"requestId:{requestId}, traceId:{activity?.TraceId}, userId:{UserId}";
+}
+
+/// <summary>A log scope of named values: JSON console writes them as properties, text loggers as "name:value".</summary>
+internal sealed class LogScope(params (string Name, object? Value)[] values) : LogValues
+{
+    public override int Count => values.Length;
+
+    public override KeyValuePair<string, object?> this[int index] => new(values[index].Name, values[index].Value);
+
+    public override string ToString() => string.Join(", ", values.Select(v => $"{v.Name}:{v.Value}"));
+}
+
+/// <summary>
+/// Named values for a log line or scope, read by index (no enumerator per read): JSON console writes them as properties,
+/// text loggers as the subclass's <c>ToString</c>.
+/// </summary>
+internal abstract class LogValues : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public abstract int Count { get; }
+
+    public abstract KeyValuePair<string, object?> this[int index] { get; }
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
@@ -120,26 +135,4 @@ internal sealed class RequestScope(string requestId, Activity? activity) : IRead
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public override string ToString() => UserId is null
-        ? $"requestId:{requestId}, traceId:{activity?.TraceId}"
-        : $"requestId:{requestId}, traceId:{activity?.TraceId}, userId:{UserId}";
-}
-
-/// <summary>A log scope of named values: JSON console writes them as properties, text loggers as "name:value".</summary>
-internal sealed class LogScope(params (string Name, object? Value)[] values) : IReadOnlyList<KeyValuePair<string, object?>>
-{
-    public int Count => values.Length;
-
-    public KeyValuePair<string, object?> this[int index] => new(values[index].Name, values[index].Value);
-
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < values.Length; i++)
-            yield return this[i];
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-    public override string ToString() => string.Join(", ", values.Select(v => $"{v.Name}:{v.Value}"));
 }

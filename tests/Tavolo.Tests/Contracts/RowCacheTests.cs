@@ -63,6 +63,20 @@ public sealed class RowCacheTests
     }
 
     [Fact]
+    public void Rows_count_their_size_against_the_bound()
+    {
+        // An order counts its lines: a caller who makes it keep large rows fills it sooner, not its memory for longer.
+        var cache = new RowCache<string, Row>(new FakeTimeProvider(), capacity: 10, size: row => row.Value.Length);
+        cache.Keep("a", new Row("xxxx"), cache.Version);
+        cache.Keep("b", new Row("xxxx"), cache.Version);
+        Assert.True(cache.TryGet("a", out _) && cache.TryGet("b", out _)); // 8 of 10
+        cache.Keep("c", new Row("xxx"), cache.Version); // 11: starts over with c alone
+        Assert.Equal(["c"], new[] { "a", "b", "c" }.Where(k => cache.TryGet(k, out _)));
+        cache.Keep("d", new Row("xxxxxxx"), cache.Version); // 10: fits
+        Assert.True(cache.TryGet("c", out _) && cache.TryGet("d", out _));
+    }
+
+    [Fact]
     public async Task Racing_reads_and_writes_never_leave_a_stale_row_behind()
     {
         // One key, a "database" value written by one thread and read-and-kept by others. Once a write has returned,

@@ -74,4 +74,28 @@ public sealed class SqliteRowCacheTests(SqliteFixture sqlite) : IClassFixture<Sq
         clock.Advance(RowCache<string, Order>.Lifetime);
         Assert.Equal(OrderStatus.Acknowledged, (await reader.FindAsync(order.OrderId, "customer", default))!.Status);
     }
+
+    [Fact]
+    public async Task Orders_count_their_lines_so_large_orders_fill_the_cache_sooner()
+    {
+        // 4,096 units, an order is 1 + its lines: 81 orders of 50 lines overflow it (82 rows would not by count alone),
+        // so the first order kept is dropped and read again — seen here as another writer's change showing before 10 s.
+        var clock = new FakeTimeProvider(T0);
+        var (reader, writer) = (new SqliteOrderStore(sqlite.Database, clock), new SqliteOrderStore(sqlite.Database, clock));
+        Order NewOrder(int lines) => new(Guid.NewGuid().ToString(), "customer", "restaurant", OrderStatus.Placed,
+            [.. Enumerable.Range(0, lines).Select(i => new OrderItem($"m-{i}", "Soup", 4m, 1, 4m, new string('n', 200)))],
+            4m * lines, null, null, 0m, 4m * lines, T0, T0, 1);
+        var first = NewOrder(1);
+        await writer.CreateAsync(first, default);
+        Assert.NotNull(await reader.FindAsync(first.OrderId, null, default)); // kept
+        await writer.TransitionAsync(first.OrderId, OrderStatus.Acknowledged, T0, null, default);
+        Assert.Equal(OrderStatus.Placed, (await reader.FindAsync(first.OrderId, null, default))!.Status); // still the kept one
+
+        foreach (var large in Enumerable.Range(0, 81).Select(_ => NewOrder(50)))
+        {
+            await writer.CreateAsync(large, default);
+            Assert.NotNull(await reader.FindAsync(large.OrderId, null, default));
+        }
+        Assert.Equal(OrderStatus.Acknowledged, (await reader.FindAsync(first.OrderId, null, default))!.Status);
+    }
 }

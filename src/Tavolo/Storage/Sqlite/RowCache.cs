@@ -11,9 +11,13 @@ namespace Tavolo.Storage.Sqlite;
 /// read that overlapped any write keeps nothing (<see cref="Keep"/>, under the same lock as <see cref="Forget"/>). The file is served by one process (as the
 /// idempotency claims already assume: <c>SqliteIdempotencyStore</c>); a row written by another process is seen once its
 /// entry has lived <see cref="Lifetime"/>. Only rows that exist are kept, never an absence: the keys of a cache are then
-/// ids the server made, not whatever a caller sends (random unknown ids cannot fill it, evict it, or grow it).
+/// ids of stored rows, not whatever a caller sends (random unknown ids cannot fill it, evict it, or grow it; an order's
+/// id is its customer's choice, but each is a stored order). Bounded by <paramref name="capacity"/> in units of
+/// <paramref name="size"/> (1 per row unless given): a row whose size varies (an order of 1 to 50 lines, each with a
+/// note) counts what it holds, so the memory a caller can make the cache keep is bounded, not only the number of rows.
 /// </summary>
-public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) where TKey : notnull where T : class
+public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096, Func<T, int>? size = null)
+    where TKey : notnull where T : class
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
@@ -46,10 +50,12 @@ public sealed class RowCache<TKey, T>(TimeProvider clock, int capacity = 4096) w
         {
             if (_writes != version)
                 return;
-            if (++_count > capacity)
+            var units = size?.Invoke(value) ?? 1;
+            _count += units;
+            if (_count > capacity)
             {
                 _entries.Clear(); // bounded: start over (a working set this large is read from the file, as before)
-                _count = 1;
+                _count = units;
             }
             _entries[key] = new Entry(value, clock.GetUtcNow() + Lifetime);
         }
