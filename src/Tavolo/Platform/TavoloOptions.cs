@@ -101,8 +101,11 @@ public sealed class SqliteOptions
     /// WAL pages after which a commit runs a checkpoint (SQLite's <c>wal_autocheckpoint</c>; its default is 1,000).
     /// More pages: fewer, larger checkpoints (less CPU per write, since a page written many times is copied back once),
     /// a larger WAL file and a longer pause of the writes that meet one (docs/performance.md). 100 to 100,000.
+    /// 4,000 (a 16 MB WAL): each WAL start-over costs the writer two fsyncs' wait (~13–22 ms under load), and at
+    /// 1,000 pages those waits were 15 % of its time; 4,000 still fits one WAL-index block (4,096 frames), so a read
+    /// searches no more than at 1,000.
     /// </summary>
-    public int CheckpointPages { get; set; } = 1000;
+    public int CheckpointPages { get; set; } = 4000;
 }
 
 public sealed class AuthOptions
