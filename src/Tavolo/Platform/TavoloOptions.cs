@@ -98,7 +98,9 @@ public sealed class SqliteOptions
     public string Path { get; set; } = "data/tavolo.db";
 
     /// <summary>
-    /// WAL pages after which a commit runs a checkpoint (SQLite's <c>wal_autocheckpoint</c>; its default is 1,000).
+    /// WAL pages after which a checkpoint starts: the database's own loop copies the WAL back while the writer goes on,
+    /// and the writer copies the rest so the WAL starts over (SqliteDatabase.Checkpoints.cs; SQLite's own threshold,
+    /// <c>wal_autocheckpoint</c>, is 1,000 and runs inside a commit).
     /// More pages: fewer, larger checkpoints (less CPU per write, since a page written many times is copied back once),
     /// a larger WAL file and a longer pause of the writes that meet one (docs/performance.md). 100 to 100,000.
     /// 4,000 (a 16 MB WAL): each WAL start-over costs the writer two fsyncs' wait (~13–22 ms under load), and at

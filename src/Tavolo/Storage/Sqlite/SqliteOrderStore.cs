@@ -11,7 +11,8 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvid
 
     // An order is read again and again while it is followed (its customer's page, its restaurant's board, a client
     // polling its status) and written a few times in its life, every time through this store, which forgets it then.
-    // Sized by its lines: 4,096 lines at most (up to 50 per order, each with a 200-character note: a few MB at worst).
+    // Sized by what it holds: an order counts 1 + its lines against the cache's 4,096 units (up to 50 lines, each with a
+    // 200-character note: a few MB at worst).
     private readonly RowCache<string, Order> _byId = new(clock, size: order => 1 + order.Items.Count);
 
     public Task<bool> CreateAsync(Order order, CancellationToken cancellationToken) => _byId.ForgetAfter(order.OrderId,
