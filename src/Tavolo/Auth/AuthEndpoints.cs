@@ -41,18 +41,12 @@ public static class AuthEndpoints
         LoginRequest request, SessionService sessions, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)
     {
         var address = ClientAddress.Of(context);
-        if (throttle.RetryAfter(request.Email!, address) is { } wait)
-        {
-            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem("Too many failed logins. Try again later.", statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        if (throttle.TryBegin(request.Email!, address) is { } wait)
+            return LoginThrottle.TooMany(context, wait);
         var tokens = await sessions.LoginAsync(request.Email!, request.Password!, context.Request.Headers.UserAgent, cancellationToken);
         if (tokens is null)
-        {
-            throttle.RecordFailure(request.Email!, address);
             return Problems.Unauthorized("The email or password is wrong.");
-        }
-        throttle.RecordSuccess(request.Email!, address);
+        throttle.Succeeded(request.Email!, address);
         return TypedResults.Ok(tokens);
     }
 

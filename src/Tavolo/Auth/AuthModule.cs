@@ -35,6 +35,7 @@ public static class AuthModule
             sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TimeProvider>(),
             SingleProcess(sp) ? sp.GetRequiredService<LiveSessions>() : null));
         services.AddSingleton<SessionService>();
+        services.AddSingleton<StreamAccess>();
         services.AddSingleton<ILambdaEventHandler, TokenAuthorizerEvent>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, BearerChallenge>();
         services.AddAuthorizationBuilder()

@@ -72,6 +72,10 @@ public sealed class Tokens(SigningKeys keys, IOptions<TavoloOptions> options, Ti
         if (!EcdsaSignatures.IsCanonical(token))
             return null; // a high-S twin of a valid signature (see EcdsaSignatures)
         var result = await _handler.ValidateTokenAsync(token, _validation);
-        return result.IsValid ? result.ClaimsIdentity : null;
+        // RFC 7515 4.1.11: a "crit" header names extensions the recipient must understand; Tavolo understands none, and
+        // the library does not check it, so any token that carries one is refused.
+        return result.IsValid && !(result.SecurityToken is JsonWebToken jwt && jwt.TryGetHeaderValue<object>("crit", out _))
+            ? result.ClaimsIdentity
+            : null;
     }
 }

@@ -14,7 +14,7 @@ namespace Tavolo.Orders;
 /// change feed before it sends its headers, so a page that lists <c>GET /orders</c> once the stream is open misses
 /// nothing; it sends no backlog of its own. Same rules as the waitlist streams: a slot per user and in total
 /// (<see cref="StreamSlots"/>), a bounded buffer (dropped ids make it send the newest orders again from the store), a
-/// keep-alive comment, and an end when the client goes or the application stops.
+/// keep-alive comment, and an end when the client goes, the application stops or the caller's session ends (<see cref="StreamAccess"/>).
 /// </summary>
 public static class OrderStreams
 {
@@ -28,8 +28,8 @@ public static class OrderStreams
             .WithSummary("The caller's orders, live: `event: order` whenever one is created or changes (as customer, and as restaurant).");
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
-        HttpContext context, ClaimsPrincipal caller, IOrderStore orders, OrderChanges changes, StreamSlots slots, TimeProvider clock,
-        IOptions<TavoloOptions> options)
+        HttpContext context, ClaimsPrincipal caller, IOrderStore orders, OrderChanges changes, StreamSlots slots, StreamAccess access,
+        TimeProvider clock, IOptions<TavoloOptions> options)
     {
         if (options.Value.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
         {
@@ -40,14 +40,16 @@ public static class OrderStreams
                 detail: "This host answers polls instead: GET /orders.");
         }
         var me = caller.Id();
-        var (slot, refusal) = slots.TryTake("user:" + me);
+        var isRestaurant = caller.IsInRole(Roles.Owner);
+        var (slot, refusal) = slots.TryTake("user:" + me, isRestaurant ? me : null); // a restaurant's board counts against its cap
         if (refusal is not null)
             return refusal;
         using (slot)
         using (var subscription = changes.Subscribe(me))
         using (var lifetime = ServerSentEvents.Lifetime(context))
+        using (var watch = access.Begin(context, lifetime.Token)) // ends with the session; each order is read through its ownership rule
         {
-            await RunAsync(context.Response, subscription, me, caller.IsInRole(Roles.Owner), orders, clock, options.Value.Streams, lifetime.Token);
+            await RunAsync(context.Response, subscription, me, isRestaurant, orders, clock, options.Value.Streams, watch.Token);
         }
         return TypedResults.Empty;
     }

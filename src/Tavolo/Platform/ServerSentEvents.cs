@@ -11,6 +11,12 @@ public sealed class StreamOptions
     /// <summary>Open streams per user (or per guest link); one more gets <c>429</c>.</summary>
     public int MaxPerUser { get; set; } = 10;
 
+    /// <summary>
+    /// Open streams for one restaurant, its staff's and its guests' together; one more gets <c>429</c>. Guest links cost
+    /// nothing to make, so without it one restaurant could hold every stream the process has.
+    /// </summary>
+    public int MaxPerRestaurant { get; set; } = 200;
+
     /// <summary>Open streams in this process; one more gets <c>503</c>.</summary>
     public int MaxTotal { get; set; } = 5_000;
 
@@ -19,8 +25,8 @@ public sealed class StreamOptions
 }
 
 /// <summary>
-/// Counts open streams per key (a user id, a guest link) and in total, so that one caller or a crowd cannot hold
-/// every connection the process has. A slot is taken before the stream starts and given back when it ends.
+/// Counts open streams per key (a user id, a guest link), per restaurant and in total, so that one caller, one restaurant
+/// or a crowd cannot hold every connection the process has. A slot is taken before the stream starts and given back when it ends.
 /// </summary>
 public sealed class StreamSlots(IOptions<TavoloOptions> options)
 {
@@ -30,8 +36,11 @@ public sealed class StreamSlots(IOptions<TavoloOptions> options)
 
     public int Open => Volatile.Read(ref _total);
 
-    /// <summary>A held slot, or the problem to answer with (429 for this caller's cap, 503 for the process's).</summary>
-    public (IDisposable? Slot, ProblemHttpResult? Refusal) TryTake(string key)
+    /// <summary>
+    /// A held slot, or the problem to answer with: 503 for the process's cap, 429 for this caller's (a user id, a guest
+    /// link) or for the restaurant's whose data the stream shows (null: none, e.g. a customer's own orders).
+    /// </summary>
+    public (IDisposable? Slot, ProblemHttpResult? Refusal) TryTake(string key, string? restaurantId = null)
     {
         if (Interlocked.Increment(ref _total) > _options.MaxTotal)
         {
@@ -39,16 +48,34 @@ public sealed class StreamSlots(IOptions<TavoloOptions> options)
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Too many live streams", detail: "This server holds as many live streams as it can; the page falls back to polling."));
         }
-        if (_perKey.AddOrUpdate(key, 1, (_, n) => n + 1) > _options.MaxPerUser)
+        if (Take(key) > _options.MaxPerUser)
         {
-            Release(key);
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many live streams", detail: $"At most {_options.MaxPerUser} live streams are open at once for one user or link."));
+            Release(key, null);
+            return (null, TooMany($"At most {_options.MaxPerUser} live streams are open at once for one user or link."));
         }
-        return (new Slot(this, key), null);
+        var restaurantKey = restaurantId is null ? null : "restaurant:" + restaurantId;
+        if (restaurantKey is not null && Take(restaurantKey) > _options.MaxPerRestaurant)
+        {
+            Release(key, restaurantKey);
+            return (null, TooMany($"At most {_options.MaxPerRestaurant} live streams are open at once for one restaurant."));
+        }
+        return (new Slot(this, key, restaurantKey), null);
     }
 
-    private void Release(string key)
+    private int Take(string key) => _perKey.AddOrUpdate(key, 1, (_, n) => n + 1);
+
+    private static ProblemHttpResult TooMany(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many live streams", detail: detail);
+
+    private void Release(string key, string? restaurantKey)
+    {
+        Give(key);
+        if (restaurantKey is not null)
+            Give(restaurantKey);
+        Interlocked.Decrement(ref _total);
+    }
+
+    private void Give(string key)
     {
         // Decrement, and drop the key at zero, without racing another taker of the same key.
         while (_perKey.TryGetValue(key, out var n))
@@ -56,17 +83,16 @@ public sealed class StreamSlots(IOptions<TavoloOptions> options)
             if (n <= 1 ? _perKey.TryRemove(new KeyValuePair<string, int>(key, n)) : _perKey.TryUpdate(key, n - 1, n))
                 break;
         }
-        Interlocked.Decrement(ref _total);
     }
 
-    private sealed class Slot(StreamSlots slots, string key) : IDisposable
+    private sealed class Slot(StreamSlots slots, string key, string? restaurantKey) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
-                slots.Release(key);
+                slots.Release(key, restaurantKey);
         }
     }
 }

@@ -40,10 +40,13 @@ public sealed class TavoloOptions
     public StreamOptions Streams { get; set; } = new();
 
     /// <summary>
-    /// The web app's public URL, for links in notifications (the guest page) and the check-in QR code. Unset: the
-    /// local URL in emails, the address the page was opened at in the QR code.
+    /// The web app's public URL, for the links Tavolo prints: the guest page in notifications, the check-in QR code.
+    /// Unset: the local URL (<see cref="PublicUrl"/>). Never the request's Host header, which the client chooses.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary><see cref="PublicBaseUrl"/> without a trailing slash, or the local default <c>http://localhost:5080</c>.</summary>
+    public string PublicUrl => (string.IsNullOrWhiteSpace(PublicBaseUrl) ? "http://localhost:5080" : PublicBaseUrl).TrimEnd('/');
 
     /// <summary>
     /// What <c>Tavolo__Modules</c> may name: the six HTTP modules, and for functions without routes, <c>authorizer</c>

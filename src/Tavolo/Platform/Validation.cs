@@ -20,7 +20,10 @@ public sealed class ValidationErrors
         list.Add(message);
     }
 
-    /// <summary>Checks a required string with a length range; returns the trimmed value when valid.</summary>
+    /// <summary>
+    /// Checks a required string with a length range, and that it is text: no control character but tab and line breaks
+    /// (a NUL cuts strings short in C libraries, logs and terminals), no unpaired surrogate. Returns the trimmed value.
+    /// </summary>
     public string? Text(string field, string? value, int min, int max, bool required = true)
     {
         if (value is null)
@@ -31,7 +34,27 @@ public sealed class ValidationErrors
         var trimmed = value.Trim();
         if (trimmed.Length < min || trimmed.Length > max)
             Add(field, min == max ? $"Must be {min} characters." : $"Must be {min} to {max} characters.");
+        else if (!IsText(trimmed))
+            Add(field, "Must not contain control characters.");
         return trimmed;
+    }
+
+    /// <summary>No C0 control but tab, line feed and carriage return; no DEL or C1 control; well-formed UTF-16.</summary>
+    public static bool IsText(ReadOnlySpan<char> value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if ((char.IsControl(c) && c is not ('\t' or '\n' or '\r')) || char.IsLowSurrogate(c))
+                return false;
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
+                    return false;
+                i++;
+            }
+        }
+        return true;
     }
 
     public void Range(string field, long? value, long min, long max, bool required = true)

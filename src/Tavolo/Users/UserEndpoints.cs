@@ -115,16 +115,11 @@ public static class UserEndpoints
         User user, string currentPassword, Passwords passwords, LoginThrottle throttle, HttpContext context)
     {
         var address = ClientAddress.Of(context);
-        if (throttle.RetryAfter(user.Email, address) is { } wait)
-        {
-            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem("Too many failed logins. Try again later.", statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        if (throttle.TryBegin(user.Email, address) is { } wait)
+            return LoginThrottle.TooMany(context, wait);
         if (!passwords.Verify(currentPassword, user.PasswordHash).Valid)
-        {
-            throttle.RecordFailure(user.Email, address);
             return Problems.Forbidden("The current password is wrong.");
-        }
+        throttle.Succeeded(user.Email, address);
         return null;
     }
 

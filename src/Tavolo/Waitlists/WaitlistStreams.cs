@@ -12,7 +12,8 @@ namespace Tavolo.Waitlists;
 /// The live streams (Server-Sent Events): a waitlist's line for its owner, and one guest's place. Each subscribes to
 /// the change feed first, then sends the current state, then re-reads the store on every change and sends what
 /// differs from what it sent last. A comment line keeps the connection alive; the stream ends when the client goes,
-/// when the application stops, or (the guest's) after the waitee's last state.
+/// when the application stops, when the staff caller's session or access ends (<see cref="StreamAccess"/>), or (the
+/// guest's) after the waitee's last state. Both count against their restaurant's stream cap.
 /// </summary>
 public static class WaitlistStreams
 {
@@ -47,21 +48,23 @@ public static class WaitlistStreams
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamWaitlist(
         string id, HttpContext context, ClaimsPrincipal caller, IWaitlistStore store, INotificationStore notifications,
-        WaitlistChanges changes, StreamSlots slots, TimeProvider clock, IOptions<TavoloOptions> options)
+        WaitlistChanges changes, StreamSlots slots, StreamAccess access, TimeProvider clock, IOptions<TavoloOptions> options)
     {
         if (NotStreamableHere(context, options) is { } elsewhere)
             return elsewhere;
-        if (await store.FindAsync(id, caller.IsAdmin() ? null : caller.Id(), context.RequestAborted) is null)
+        var owner = caller.IsAdmin() ? null : caller.Id();
+        if (await store.FindAsync(id, owner, context.RequestAborted) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
-        var (slot, refusal) = slots.TryTake("user:" + caller.Id());
+        var (slot, refusal) = slots.TryTake("user:" + caller.Id(), waitlist.OwnerId);
         if (refusal is not null)
             return refusal;
         using (slot)
         using (var subscription = changes.Subscribe(id))
         using (var lifetime = ServerSentEvents.Lifetime(context))
+        using (var watch = access.Begin(context, lifetime.Token, async ct => await store.FindAsync(id, owner, ct) is not null))
         {
             var line = new LineStream(id, context.Response, store, notifications);
-            await RunAsync(context.Response, subscription, clock, options.Value.Streams, line.SendAsync, lifetime.Token);
+            await RunAsync(context.Response, subscription, clock, options.Value.Streams, line.SendAsync, watch.Token);
         }
         return TypedResults.Empty;
     }
@@ -72,9 +75,10 @@ public static class WaitlistStreams
     {
         if (NotStreamableHere(context, options) is { } elsewhere)
             return elsewhere;
-        if (await store.FindByGuestTokenAsync(guestToken, context.RequestAborted) is not { } waitee)
+        if (await store.FindByGuestTokenAsync(guestToken, context.RequestAborted) is not { } waitee
+            || await store.FindAsync(waitee.WaitlistId, null, context.RequestAborted) is not { } waitlist)
             return Problems.NotFound("No such place in line.");
-        var (slot, refusal) = slots.TryTake("guest:" + guestToken);
+        var (slot, refusal) = slots.TryTake("guest:" + guestToken, waitlist.OwnerId);
         if (refusal is not null)
             return refusal;
         using (slot)

@@ -20,7 +20,8 @@ public static class WaitlistsModule
         services.AddSingleton<WebhookResolver>();
         // A named client and a plain factory rather than AddHttpClient<WebhookChannel>(): a typed client is built through
         // ActivatorUtilities.CreateFactory, which compiles an expression tree in the JIT build (docs/performance.md).
-        services.AddHttpClient(nameof(WebhookChannel)).ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler);
+        // No HttpClient logging: its lines carry the full webhook URL, whose path is often the secret (Slack-style hooks).
+        services.AddHttpClient(nameof(WebhookChannel)).ConfigurePrimaryHttpMessageHandler(WebhookChannel.CreateHandler).RemoveAllLoggers();
         services.AddTransient(sp => new WebhookChannel(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookChannel)), sp.GetRequiredService<IOptions<NotificationOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookChannel>>()));

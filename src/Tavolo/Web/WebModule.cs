@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Tavolo.Platform;
 
 namespace Tavolo.Web;
@@ -63,18 +64,35 @@ public static class WebModule
     public static IApplicationBuilder UseSharedPages(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && WantsPage(request)
-            && SharedPages.TryGetValue(request.Path.Value is { Length: > 1 } path ? path.TrimEnd('/') : "", out var file))
+        if (SharedPages.TryGetValue(request.Path.Value is { Length: > 1 } path ? path.TrimEnd('/') : "", out var file))
         {
-            await Serve(context, context.RequestServices.GetRequiredService<WebAssets>().Find(file)).ExecuteAsync(context);
-            return;
+            // The page and the JSON share this URL: a cache must key on what the client asked for.
+            context.Response.Headers.Vary = "Accept, Sec-Fetch-Dest";
+            if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && WantsPage(request))
+            {
+                await Serve(context, context.RequestServices.GetRequiredService<WebAssets>().Find(file)).ExecuteAsync(context);
+                return;
+            }
         }
         await next(context);
     });
 
-    public static bool WantsPage(HttpRequest request) =>
-        request.Headers["Sec-Fetch-Dest"] == "document"
-        || request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
+    /// <summary>A browser's navigation (<c>Sec-Fetch-Dest: document</c>), or an Accept that takes <c>text/html</c> at a quality above 0.</summary>
+    public static bool WantsPage(HttpRequest request)
+    {
+        if (request.Headers["Sec-Fetch-Dest"] == "document")
+            return true;
+        foreach (var accept in request.Headers.Accept)
+        {
+            if (accept is null || !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (!MediaTypeHeaderValue.TryParseList([accept], out var types))
+                continue;
+            if (types.Any(t => t.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) && (t.Quality ?? 1) > 0))
+                return true;
+        }
+        return false;
+    }
 
     private static Results<FileContentHttpResult, StatusCodeHttpResult, NotFound> Serve(HttpContext context, WebAsset? asset)
     {
@@ -90,15 +108,17 @@ public static class WebModule
         return TypedResults.File(asset.Content, asset.ContentType);
     }
 
+    /// <summary>
+    /// The check-in link as a QR code, always on <c>Tavolo__PublicBaseUrl</c> (else the local URL): never on the request's
+    /// Host header, which a client chooses — a code for another host, cached for a day, would send guests elsewhere.
+    /// </summary>
     private static Results<ContentHttpResult, NotFound> QrCode(string waitlistId, HttpContext context, IOptions<TavoloOptions> options)
     {
         if (waitlistId.Length is 0 or > 64 || !waitlistId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             return TypedResults.NotFound();
-        var request = context.Request;
-        var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}";
         Secure(context.Response);
         context.Response.Headers.CacheControl = "public, max-age=86400";
-        return TypedResults.Content(CheckInQrCode.Svg($"{baseUrl}/w/{waitlistId}"), "image/svg+xml");
+        return TypedResults.Content(CheckInQrCode.Svg($"{options.Value.PublicUrl}/w/{waitlistId}"), "image/svg+xml");
     }
 
     /// <summary>The headers every page and asset carries.</summary>

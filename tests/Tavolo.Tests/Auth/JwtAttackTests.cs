@@ -78,6 +78,16 @@ public sealed class JwtAttackTests(TavoloApp app) : IClassFixture<TavoloApp>
     public async Task A_valid_signature_for_a_session_that_does_not_exist_is_refused() =>
         await AssertRefused(await SignedTokens.ForAsync(app, await app.NewUserAsync(), sessionId: "no-such-session"));
 
+    [Fact]
+    public async Task A_token_with_a_critical_header_extension_is_refused()
+    {
+        // RFC 7515: "crit" names extensions the recipient must understand or refuse the token; Tavolo understands none.
+        var user = await app.NewUserAsync();
+        await AssertRefused(await SignedTokens.ForAsync(app, user, crit: new JsonArray("exp")));
+        await AssertRefused(await SignedTokens.ForAsync(app, user, crit: new JsonArray("urn:example:unknown")));
+        Assert.Equal(HttpStatusCode.OK, await StatusWith(await SignedTokens.ForAsync(app, user))); // the same token without it
+    }
+
     [Theory]
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("Bearer")]

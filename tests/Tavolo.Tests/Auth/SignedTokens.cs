@@ -12,7 +12,8 @@ public static class SignedTokens
 {
     public static async Task<string> ForAsync(
         TavoloApp app, TestUser user, TimeSpan? lifetime = null, TimeSpan? issuedAgo = null,
-        string issuer = "http://localhost:5080", string audience = "tavolo-api", string? sessionId = null, string role = "customer")
+        string issuer = "http://localhost:5080", string audience = "tavolo-api", string? sessionId = null, string role = "customer",
+        JsonArray? crit = null)
     {
         var now = app.Clock.GetUtcNow() - (issuedAgo ?? TimeSpan.Zero);
         var payload = new JsonObject
@@ -24,8 +25,13 @@ public static class SignedTokens
         };
         var (kid, key) = await RealKeyAsync(app);
         using (key)
-            return Jwt.Encode(new JsonObject { ["alg"] = "ES256", ["kid"] = kid, ["typ"] = "JWT" }, payload,
+        {
+            var header = new JsonObject { ["alg"] = "ES256", ["kid"] = kid, ["typ"] = "JWT" };
+            if (crit is not null)
+                header["crit"] = crit;
+            return Jwt.Encode(header, payload,
                 data => key.SignData(data, HashAlgorithmName.SHA256));
+        }
     }
 
     public static async Task<(string Kid, ECDsa Key)> RealKeyAsync(TavoloApp app)

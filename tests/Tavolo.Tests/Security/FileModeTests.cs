@@ -43,4 +43,30 @@ public sealed class FileModeTests(TavoloApp app) : IClassFixture<TavoloApp>
             Directory.Delete(directory, recursive: true); // tests leave nothing behind in the temp folder
         }
     }
+
+    [Fact]
+    public async Task A_backup_is_owner_only_from_its_first_byte()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var directory = Directory.CreateTempSubdirectory("tavolo-modes-").FullName;
+        try
+        {
+            var source = Path.Combine(directory, "tavolo.db");
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + source + ";Pooling=False"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "CREATE TABLE secrets (hash TEXT); INSERT INTO secrets VALUES ('pbkdf2$...');";
+                await command.ExecuteNonQueryAsync();
+            }
+            var target = Path.Combine(directory, "backups", "copy.db");
+            Assert.Equal(0, await Tavolo.Storage.Sqlite.SqliteBackup.RunAsync(source, target, TextWriter.Null, TextWriter.Null));
+            Assert.Equal(FileModes.OwnerOnly, File.GetUnixFileMode(target)); // was 0644 (umask 022): hashes and contacts readable by all
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

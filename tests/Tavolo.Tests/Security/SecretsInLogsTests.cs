@@ -78,3 +78,34 @@ public sealed class SecretsInLogsTests(LoggedApp app) : IClassFixture<LoggedApp>
             Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A local webhook receiver reachable (private targets allowed), and every log line captured.</summary>
+public sealed class LoggedWebhookApp : SsrfApp
+{
+    public CapturingLoggerProvider Log { get; } = new();
+
+    protected override bool AllowPrivate => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(Log));
+    }
+}
+
+public sealed class WebhookUrlInLogsTests(LoggedWebhookApp app) : IClassFixture<LoggedWebhookApp>
+{
+    [Fact]
+    public async Task A_webhook_urls_secret_path_never_reaches_the_log()
+    {
+        // Slack-style hooks carry their secret in the path; HttpClient's own logging wrote the whole URL at Information.
+        using var receiver = new Tavolo.Tests.Waitlists.WebhookReceiver();
+        const string secretPath = "services/T0SECRET1/B0SECRET2/XsecretXsecretXsecret";
+        app.Resolver.Answers["hooks.logged.example"] = [IPAddress.Loopback];
+        var notification = await app.NotifyThroughAsync($"http://hooks.logged.example:{receiver.Port}/{secretPath}");
+        Assert.NotNull(notification["lastError"] ?? notification["sentAt"]); // the consumer did try it
+        var log = string.Join("\n", app.Log.Lines);
+        Assert.Contains("NotificationConsumer", log, StringComparison.Ordinal); // the capture saw the attempt
+        Assert.DoesNotContain("T0SECRET1", log, StringComparison.Ordinal);
+    }
+}

@@ -82,6 +82,9 @@ public sealed class SsrfTests(SsrfApp app) : IClassFixture<SsrfApp>
         "https://192.168.1.1/", "https://100.64.0.1/", "https://[fd00::1]/", "https://[ff02::1]/", "https://224.0.0.1/",
         "https://[64:ff9b::7f00:1]/", "https://[2002:7f00:1::]/", "https://[::127.0.0.1]/", "https://intranet/",
         "https://metadata.google.internal/", "https://printer.local/", "https://user:pw@example.com/",
+        // IPv4-translated (::ffff:0:0/96) and local-use NAT64 (64:ff9b:1::/48) forms of 127.0.0.1 and 10.0.0.1
+        "https://[::ffff:0:7f00:1]/", "https://[::ffff:0:127.0.0.1]/", "https://[::ffff:0:a00:1]/", "https://[64:ff9b:1::7f00:1]/",
+        "https://[64:ff9b:1:ffff::a00:1]/",
     };
 
     [Theory]
@@ -103,6 +106,16 @@ public sealed class SsrfTests(SsrfApp app) : IClassFixture<SsrfApp>
         using var receiver = new WebhookReceiver();
         app.Resolver.Answers["hooks.rebind.example"] = [IPAddress.Loopback];
         var notification = await app.NotifyThroughAsync($"http://hooks.rebind.example:{receiver.Port}/hook");
+        Assert.Empty(receiver.Calls);
+        Assert.Equal("webhook unreachable", (string?)notification["lastError"]);
+    }
+
+    [Fact]
+    public async Task An_ipv4_translated_answer_from_dns_is_refused_at_connect()
+    {
+        using var receiver = new WebhookReceiver();
+        app.Resolver.Answers["translated.rebind.example"] = [IPAddress.Parse("::ffff:0:7f00:1")];
+        var notification = await app.NotifyThroughAsync($"http://translated.rebind.example:{receiver.Port}/hook");
         Assert.Empty(receiver.Calls);
         Assert.Equal("webhook unreachable", (string?)notification["lastError"]);
     }

@@ -74,6 +74,24 @@ public sealed class ThrottleAttackTests(ProxiedThrottleApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Logins_sent_side_by_side_test_no_more_passwords_than_the_limit()
+    {
+        // The check and the count are one step: of 100 guesses sent at once, exactly the limit (3) reach the password check.
+        var email = TavoloApp.NewEmail("victim");
+        using (var registrar = From(NewAddress())) // the class's registration budget from 127.0.0.1 is the other tests'
+            Assert.Equal(HttpStatusCode.Created, (await registrar.PostAsJsonAsync("/auth/register", new { email, password = "a-long-enough-pass-7", name = "V" })).StatusCode);
+        var address = NewAddress();
+        var guesses = Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var client = From(address);
+            return (await client.PostAsJsonAsync("/auth/login", new { email, password = $"guess-{i}-guess-guess" })).StatusCode;
+        });
+        var statuses = await Task.WhenAll(guesses);
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(97, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task One_address_guessing_over_many_accounts_is_stopped_and_others_are_not()
     {
         var user = await app.NewUserAsync();

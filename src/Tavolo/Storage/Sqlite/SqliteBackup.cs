@@ -30,6 +30,9 @@ public static class SqliteBackup
         File.Delete(partial);
         try
         {
+            // Owner-only from its first byte: a backup holds what the database holds (password hashes, webhook secrets,
+            // guest tokens, guests' contacts). VACUUM INTO takes an empty file and keeps its mode.
+            Platform.FileModes.CreateOwnerOnly(partial);
             var started = DateTime.UtcNow;
             await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder
             { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString()))
@@ -48,6 +51,7 @@ public static class SqliteBackup
                     return 1;
                 }
             }
+            Platform.FileModes.Tighten(partial);
             File.Move(partial, target);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"backup: {source} -> {target} ({new FileInfo(target).Length} bytes, integrity ok, {(DateTime.UtcNow - started).TotalMilliseconds:0} ms)"));

@@ -9,7 +9,7 @@ namespace Tavolo.Waitlists.Notifications;
 public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.TavoloOptions> options)
 {
     private readonly SmtpOptions _smtp = smtp.Value;
-    private readonly string _publicBaseUrl = (options.Value.PublicBaseUrl ?? "http://localhost:5080").TrimEnd('/');
+    private readonly string _publicBaseUrl = options.Value.PublicUrl;
 
     public bool Enabled => _smtp.Enabled;
 

@@ -117,6 +117,8 @@ public static class WebhookTargets
         if (b[0] == 0x20 && b[1] == 0x02)
             return IsPublic(new IPAddress(b.AsSpan(2, 4)));
         return !(b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 // ::, ::1 and IPv4-compatible
+            || (b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) // IPv4-translated ::ffff:0:0/96
+            || (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b[4] == 0x00 && b[5] == 0x01) // local-use NAT64 64:ff9b:1::/48
             || b[0] == 0xff // multicast
             || (b[0] & 0xfe) == 0xfc // unique local fc00::/7
             || (b[0] == 0xfe && (b[1] & 0xc0) is 0x80 or 0xc0) // link-local fe80::/10, site-local fec0::/10

@@ -4,10 +4,19 @@ import { currentUser, hasSession, homeFor, signIn } from './auth.js';
 import { startPage } from './shell.js';
 import { bindForm, compact } from './ui.js';
 
-/** Only a path on this site (never //elsewhere): where to go back to after signing in. */
+/**
+ * Where to go back to after signing in: only a path of this origin — "/" followed by anything but "/" or "\\", with no
+ * control character or backslash anywhere (browsers read "/\\evil", "/\t/evil" as "//evil") — checked again after
+ * the browser resolves it. Anything else (absolute URLs, "//host", "/%5Chost") goes to the role's home page.
+ */
+function sameOriginPath(target) {
+  if (!target || target[0] !== '/' || target[1] === '/' || /[\u0000-\u001f\u007f\\]/.test(target)) return null;
+  const url = new URL(target, location.origin);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+}
+
 function next(user) {
-  const target = new URLSearchParams(location.search).get('next');
-  return target && target.startsWith('/') && !target.startsWith('//') ? target : homeFor(user);
+  return sameOriginPath(new URLSearchParams(location.search).get('next')) ?? homeFor(user);
 }
 
 async function goOn() {
