@@ -151,4 +151,7 @@ public sealed class RateLimitOptions
 {
     /// <summary>Requests per minute per client address on each rate-limited public route.</summary>
     public int PerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>Guest self check-ins per waitlist in any hour, from all addresses together (→ 429).</summary>
+    public int JoinsPerWaitlistPerHour { get; set; } = 60;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Platform;
+using Tavolo.Users;
 
 namespace Tavolo.Waitlists;
 
@@ -22,17 +23,26 @@ public static class GuestEndpoints
     }
 
     private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> Join(
-        string id, JoinRequest request, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
+        string id, JoinRequest request, HttpContext context, IWaitlistStore store, IUserStore users, JoinLimits limits, WaitlistChanges changes,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, null, cancellationToken) is not { } waitlist)
+        if (await OpenForGuestsAsync(id, store, users, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
+        if (waitlist.IsOpen && limits.TryJoin(id, context) is { } tooMany)
+            return tooMany;
         return await Waitees.AddAsync(waitlist, request.ToWaiteeRequest(), store, changes, clock, cancellationToken);
     }
 
+    /// <summary>A waitlist whose owner still exists: a deleted account's waitlists take no more guests (and show none).</summary>
+    private static async Task<Waitlist?> OpenForGuestsAsync(string id, IWaitlistStore store, IUserStore users, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, null, cancellationToken) is { } waitlist && await users.FindAsync(waitlist.OwnerId, cancellationToken) is not null
+            ? waitlist
+            : null;
+
     private static async Task<Results<Ok<PublicWaitlistView>, ProblemHttpResult>> Public(
-        string id, IWaitlistStore store, CancellationToken cancellationToken)
+        string id, IWaitlistStore store, IUserStore users, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, null, cancellationToken) is not { } waitlist)
+        if (await OpenForGuestsAsync(id, store, users, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         var waiting = (await store.CountActiveAsync([id], cancellationToken)).GetValueOrDefault(id);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);

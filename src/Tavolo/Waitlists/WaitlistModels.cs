@@ -72,12 +72,40 @@ public sealed record WaiteeRequest(
         NotifyAt?.ToUniversalTime() ?? (NotifyInMinutes is { } minutes ? now.AddMinutes(minutes) : null);
 }
 
-/// <summary>Guest self check-in: the staff shape without notes (staff-only).</summary>
-public sealed record JoinRequest(string? Name, int? PartySize, string? Email, string? Phone, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+/// <summary>
+/// Guest self check-in: who and how to reach them, nothing more. Notes, a quote and a notify time are the staff's: a
+/// guest who sends one gets a 400 under that field (a notify time of 0 would make Tavolo message any address, with no
+/// host involved). Other unknown fields are ignored, as everywhere.
+/// </summary>
+public sealed record JoinRequest : IValidatable
 {
-    public void Validate(ValidationErrors errors) => ToWaiteeRequest().Validate(errors);
+    public string? Name { get; init; }
 
-    public WaiteeRequest ToWaiteeRequest() => new(Name, PartySize, Email, Phone, null, NotifyAt, NotifyInMinutes);
+    public int? PartySize { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? Phone { get; init; }
+
+
+    /// <summary>The staff-only fields, by their JSON names.</summary>
+    public static readonly string[] StaffOnly = ["notes", "quotedWaitMinutes", "notifyAt", "notifyInMinutes"];
+
+    /// <summary>Every field the body had beyond the four above (read only to refuse the staff-only ones).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        ToWaiteeRequest().Validate(errors);
+        foreach (var field in Other?.Keys ?? Enumerable.Empty<string>())
+        {
+            if (StaffOnly.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase)) is { } staffOnly)
+                errors.Add(staffOnly, "Only the restaurant's staff can set this.");
+        }
+    }
+
+    public WaiteeRequest ToWaiteeRequest() => new(Name, PartySize, Email, Phone, null, null, null);
 }
 
 /// <summary>Staff edit of a waitee: any of the fields; absent ones stay.</summary>

@@ -16,6 +16,7 @@ public static class WaitlistsModule
         services.AddSingleton<WaitlistChanges>();
         services.AddSingleton<StreamSlots>();
         services.AddSingleton<GuestLines>();
+        services.AddSingleton<JoinLimits>();
         services.AddSingleton<EmailChannel>();
         services.AddSingleton<WebhookResolver>();
         // A named client and a plain factory rather than AddHttpClient<WebhookChannel>(): a typed client is built through

@@ -12,12 +12,21 @@ namespace Tavolo.Tests.Waitlists;
 /// </summary>
 public sealed class StreamFanOutTests(ITestOutputHelper output)
 {
+    /// <summary>One restaurant's guests beyond the per-restaurant cap (200 by default): this measures the process.</summary>
+    private sealed class FanOutApp : TavoloApp
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Tavolo:Streams:MaxPerRestaurant"] = (N + 10).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
     private const int N = 1_000;
 
     [Fact]
     public async Task A_thousand_guest_streams_all_see_one_change()
     {
-        using var app = new TavoloApp();
+        using var app = new FanOutApp();
         var owner = await app.NewUserAsync("owner");
         using var staff = owner.Client();
         var id = await NewWaitlistAsync(staff);
