@@ -42,15 +42,18 @@ public sealed partial class NotificationConsumer(
             return false;
         }
 
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.AttemptTimeout); // one slow target holds this attempt, no longer
         try
         {
-            await SendAsync(delivery, cancellationToken);
+            await SendAsync(delivery, attempt.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var final = message.ReceiveCount >= INotificationQueue.MaxReceives;
-            LogAttemptFailed(logger, delivery.Notification.Id, message.ReceiveCount, final, e.Message);
-            await store.MarkFailedAttemptAsync(delivery.Notification.Id, Truncate(e.Message), final, cancellationToken);
+            var error = attempt.IsCancellationRequested ? $"{delivery.Notification.Channel} timed out" : e.Message;
+            LogAttemptFailed(logger, delivery.Notification.Id, message.ReceiveCount, final, error);
+            await store.MarkFailedAttemptAsync(delivery.Notification.Id, Truncate(error), final, cancellationToken);
             changes.Publish(delivery.Waitlist.Id, WaitlistChange.NotificationKind, delivery.Notification.Id);
             if (final)
                 await queue.DeadLetterAsync(message, "delivery failed " + message.ReceiveCount + " times", cancellationToken);
@@ -82,29 +85,75 @@ public sealed partial class NotificationConsumer(
     private static partial void LogAttemptFailed(ILogger logger, string notificationId, int attempt, bool final, string error);
 }
 
-/// <summary>The local/container home of the consumer: drains the queue as messages arrive.</summary>
+/// <summary>
+/// The local/container home of the consumer: drains the queue as messages arrive, up to
+/// <c>Tavolo__Notifications__Concurrency</c> messages side by side — it receives only as many as it has free slots, so
+/// a message is never held invisible while it waits behind others. On stop it lets the sends under way finish.
+/// </summary>
 public sealed partial class NotificationConsumerService(
-    NotificationConsumer consumer, INotificationQueue queue, ILogger<NotificationConsumerService> logger) : BackgroundService
+    NotificationConsumer consumer, INotificationQueue queue, IOptions<NotificationOptions> options, ILogger<NotificationConsumerService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var concurrency = Math.Max(1, options.Value.Concurrency);
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var messages = await queue.ReceiveAsync(10, consumer.Visibility, TimeSpan.FromSeconds(5), stoppingToken);
+                await slots.WaitAsync(stoppingToken); // one free slot; only this loop takes them, so the rest stay free
+                var free = 1 + slots.CurrentCount;
+                IReadOnlyList<ReceivedMessage> messages;
+                try
+                {
+                    messages = await queue.ReceiveAsync(Math.Min(10, free), consumer.Visibility, TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
+                for (var i = 1; i < messages.Count; i++)
+                    slots.Wait(0, CancellationToken.None); // free, as counted above
+                if (messages.Count == 0)
+                    slots.Release();
+                running.RemoveAll(t => t.IsCompleted);
                 foreach (var message in messages)
-                    await consumer.HandleAsync(message, stoppingToken);
+                    running.Add(HandleAsync(message, slots, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e)
             {
                 LogFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+        }
+        await Task.WhenAll(running);
+    }
+
+    private async Task HandleAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Yield(); // off the loop: the next receive does not wait for this send
+            await consumer.HandleAsync(message, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the message comes back after its visibility timeout.
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e); // the message comes back after its visibility timeout
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

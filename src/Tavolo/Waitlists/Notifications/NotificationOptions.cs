@@ -16,6 +16,20 @@ public sealed class NotificationOptions
 
     public int WebhookTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Messages one consumer sends side by side (the local loop; an SQS batch on Lambda): one slow or dead target holds
+    /// one of them, never the others.
+    /// </summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>
+    /// How long one send attempt (any channel) may take before it counts as failed and is retried with back-off; kept
+    /// under the send lease (90 % of the visibility timeout), so a copy of the message can never be sent beside it.
+    /// </summary>
+    public int AttemptTimeoutSeconds { get; set; } = 15;
+
+    public TimeSpan AttemptTimeout => TimeSpan.FromSeconds(Math.Clamp(AttemptTimeoutSeconds, 1, Math.Max(1, VisibilitySeconds * 8 / 10)));
+
     /// <summary>Allow http:// webhooks (local development and tests only; https otherwise). Checked on save and on send.</summary>
     public bool AllowInsecureWebhooks { get; set; }
 
