@@ -49,10 +49,15 @@ public static class OpenApiSetup
             options.AddDocumentTransformer(OpenApiConventions.ApplyAsync); // last: operationIds, security, 4xx, tags, servers
         });
 
-    /// <summary><c>/docs</c>: the interactive reference (Scalar) over the same document.</summary>
+    /// <summary>
+    /// <c>/docs</c>: the interactive reference (Scalar) over the same document. Scalar serves its scripts under /docs/;
+    /// the page itself is Tavolo's (<c>Web/app/docs/</c>), which starts the reference from a module instead of Scalar's
+    /// inline script, so it carries a Content-Security-Policy with no inline script (<see cref="Web.WebModule.DocsPolicy"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapTavoloDocs(this IEndpointRouteBuilder app)
     {
         app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Tavolo API").DisableDefaultFonts()); // no font CDN: the page uses only this server
+        app.MapGet("/docs/", Web.WebModule.DocsPage).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 }

@@ -40,6 +40,22 @@ public static class WebModule
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// <c>/docs</c>'s policy: scripts from this origin only, as the app's, but styles inline too — Scalar's reference
+    /// sets its styles from its script — and images as data: URLs (its icons). Nothing from another origin.
+    /// </summary>
+    public const string DocsPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        + "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>The /docs page (its HTML in <c>app/docs/</c>), under <see cref="DocsPolicy"/>.</summary>
+    public static Results<FileContentHttpResult, StatusCodeHttpResult, NotFound> DocsPage(HttpContext context, WebAssets assets)
+    {
+        var result = Serve(context, assets.Find("docs/index.html"));
+        context.Response.Headers.ContentSecurityPolicy = DocsPolicy;
+        return result;
+    }
+
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddSingleton<WebAssets>();
