@@ -1,4 +1,3 @@
-#if !AWS_BACKENDS // The HTTP layer's authorization is the same on both homes; one run on SQLite covers it (and keeps the AWS suite fast).
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -160,4 +159,3 @@ public sealed class RouteRoleMatrixTests(TavoloApp app) : IClassFixture<TavoloAp
         Assert.True(cases >= 200, $"only {cases} cases");
     }
 }
-#endif
