@@ -32,7 +32,8 @@ public sealed class Authenticator(Tokens tokens, ValidatedTokens validated, ISes
         return await IsLiveAsync(sessionId, userId, cancellationToken) ? identity : null;
     }
 
-    private async ValueTask<bool> IsLiveAsync(string sessionId, string userId, CancellationToken cancellationToken)
+    /// <summary>Whether the session is still live for that user (the per-request half of the check; open streams repeat it).</summary>
+    public async ValueTask<bool> IsLiveAsync(string sessionId, string userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (live is null)

@@ -61,7 +61,9 @@ public static class WaitlistStreams
         using (slot)
         using (var subscription = changes.Subscribe(id))
         using (var lifetime = ServerSentEvents.Lifetime(context))
-        using (var watch = access.Begin(context, lifetime.Token, async ct => await store.FindAsync(id, owner, ct) is not null))
+        // Access to the line is ownership, which ends only with the waitlist (its deletion ends the stream through the
+        // change feed) or the owner (whose deletion revokes every session): the session check covers it.
+        using (var watch = access.Begin(context, lifetime.Token))
         {
             var line = new LineStream(id, context.Response, store, notifications);
             await RunAsync(context.Response, subscription, clock, options.Value.Streams, line.SendAsync, watch.Token);
