@@ -68,7 +68,7 @@ public sealed class RecoveryTemplateTests
     [Fact]
     public void The_DynamoDB_gateway_endpoint_is_skipped_where_the_route_tables_have_one()
     {
-        var endpoint = Resources("AWS::EC2::VPCEndpoint").Single().Name;
+        var endpoint = Resources("AWS::EC2::VPCEndpoint").Single(e => At(e.Properties, "ServiceName").ToString().EndsWith(".dynamodb", StringComparison.Ordinal)).Name;
         var condition = At(Root, "Resources", endpoint, "Condition").ToString();
         var test = (YamlSequenceNode)At(Root, "Conditions", condition);
         Assert.Equal("!Equals", test.Tag.Value);

@@ -1,5 +1,6 @@
 // "/": sign in, or create an account (customer or restaurant); then on to the page for the role.
 import { api } from './api.js';
+import { url } from './base.js';
 import { currentUser, hasSession, homeFor, signIn } from './auth.js';
 import { startPage } from './shell.js';
 import { bindForm, compact } from './ui.js';
@@ -7,12 +8,12 @@ import { bindForm, compact } from './ui.js';
 /** Only a path on this site (never //elsewhere): where to go back to after signing in. */
 function next(user) {
   const target = new URLSearchParams(location.search).get('next');
-  return target && target.startsWith('/') && !target.startsWith('//') ? target : homeFor(user);
+  return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : homeFor(user);
 }
 
 async function goOn() {
   const user = await currentUser();
-  if (user) location.assign(next(user));
+  if (user) location.assign(url(next(user)));
 }
 
 if (hasSession()) await goOn(); // already signed in on this tab
