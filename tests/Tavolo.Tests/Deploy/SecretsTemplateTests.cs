@@ -34,6 +34,8 @@ public sealed class SecretsTemplateTests
     public void Every_function_names_only_the_secrets_it_uses_and_none_is_resolved_into_its_configuration()
     {
         Assert.Equal("ssm", At(Root, "Globals", "Function", "Environment", "Variables", "Tavolo__Secrets__Store").ToString());
+        // A new SecretsVersion changes every function's configuration: each publishes a version whose instances read the secrets again.
+        Assert.Equal(("!Ref", "SecretsVersion"), Tagged(At(Root, "Globals", "Function", "Environment", "Variables", "TAVOLO_SECRETS_VERSION")));
         var text = File.ReadAllText(Path.Combine(Startup.Repository.Root, "deploy", "template.yaml"));
         var functions = OfType("AWS::Serverless::Function");
         Assert.Equal(Expected.Keys.Order(), functions.Select(f => f.Name).Order());
