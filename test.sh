@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Installs only what the tests need and is missing (Debian/Ubuntu, as root), then runs
 # `dotnet test Tavolo.slnx` with any arguments given. Ends with one plain line: `tests: N passed, N failed`.
-#   clang, zlib1g-dev   Native AOT publish (StartupTests)
+#   clang, zlib1g-dev   Native AOT publish (StartupTests, through make and deploy/Makefile)
+#   make                deploy/Makefile (StartupTests builds one function with it; BuildTests dry-runs them all)
 #   nodejs (+ npm)      the DynamoDB and SQS emulators, pinned in tests/emulators/package-lock.json
 #   postgresql          a throwaway PostgreSQL cluster for the promo-code adapter
 #   chromium            the browser tests (Playwright drives Debian's Chromium)
@@ -15,6 +16,7 @@ command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK is missing: htt
 
 missing=()
 command -v clang >/dev/null || missing+=(clang)
+command -v make >/dev/null || missing+=(make)
 { dpkg -s zlib1g-dev >/dev/null 2>&1 || [ -e /usr/include/zlib.h ]; } || missing+=(zlib1g-dev)
 command -v node >/dev/null || missing+=(nodejs)
 # Only when npm is absent: a Node.js that brings its own npm conflicts with Debian's npm package.

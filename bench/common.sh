@@ -11,7 +11,8 @@ start_tavolo() {
   TAVOLO_URL="http://127.0.0.1:$port"
   # The poller starts first and says "ready"; then the clock starts and the server is exec'd (bench/wait-healthy.py).
   local fifo="$TAVOLO_DATA/poller"; mkfifo "$fifo"
-  python3 bench/wait-healthy.py "$TAVOLO_URL/health" > "$fifo" &
+  # WAIT_PATH (default /health) and WAIT_HEADER (one header line, e.g. a bearer token) say what counts as ready.
+  python3 bench/wait-healthy.py "$TAVOLO_URL${WAIT_PATH:-/health}" ${WAIT_HEADER:+"$WAIT_HEADER"} > "$fifo" &
   local poller=$! ready healthy
   exec {POLL_FD}< "$fifo"
   read -r ready <&"$POLL_FD"

@@ -1,4 +1,4 @@
-"""Polls <url> every millisecond until it answers 200, then prints the wall-clock time of that answer (epoch seconds).
+"""Polls <url> [header...] every millisecond until it answers 200, then prints the wall-clock time of that answer (epoch seconds).
 
 Started by bench/common.sh before the server is exec'd: it says "ready" on stdout first, so that Python's own start-up
 is not inside the measured time, and it polls over one raw socket per try (no process spawned per poll, as curl was:
@@ -10,7 +10,8 @@ import time
 from urllib.parse import urlsplit
 
 url = urlsplit(sys.argv[1])
-request = f"GET {url.path or '/'} HTTP/1.1\r\nHost: {url.hostname}\r\nConnection: close\r\n\r\n".encode()
+header = "".join(f"{h}\r\n" for h in sys.argv[2:])  # e.g. "Authorization: Bearer ..." (bench/coldstart-aws.sh)
+request = f"GET {url.path or '/'} HTTP/1.1\r\nHost: {url.hostname}\r\n{header}Connection: close\r\n\r\n".encode()
 print("ready", flush=True)
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:

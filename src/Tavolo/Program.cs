@@ -20,6 +20,7 @@ if (backupTo is not null)
 
 // Content root = the build output, so appsettings.json is found wherever the process is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddTavoloSecrets(); // Tavolo__Secrets__Store: on AWS the secrets from their store; locally nothing
 var options = builder.Configuration.GetSection(TavoloOptions.Section).Get<TavoloOptions>() ?? new TavoloOptions();
 builder.Services.Configure<TavoloOptions>(builder.Configuration.GetSection(TavoloOptions.Section));
 if (options.UnknownModules().ToList() is [_, ..] unknown)

@@ -94,6 +94,9 @@ public sealed class PromoCodeOptions
     public string Storage { get; set; } = "sqlite";
 
     public string? ConnectionString { get; set; }
+
+    /// <summary>The database password, when not in <see cref="ConnectionString"/> (on AWS: from the database's secret); wins over it.</summary>
+    public string? Password { get; set; }
 }
 
 public sealed class SqliteOptions

@@ -103,6 +103,43 @@ public sealed class CanaryTemplateTests
     }
 
     [Fact]
+    public void A_change_of_configuration_alone_publishes_a_new_version_so_live_runs_it()
+    {
+        // Without AutoPublishAliasAllProperties SAM hashes only the code: a new PublicBaseUrl or secret name would
+        // publish nothing, and `live` would keep serving the old settings.
+        Assert.Equal("true", GlobalFunction["AutoPublishAliasAllProperties"].ToString());
+        foreach (var (name, function) in Functions())
+            Assert.NotEqual("false", Setting(function, "AutoPublishAliasAllProperties")?.ToString());
+    }
+
+    [Fact]
+    public void Every_function_is_in_the_any_function_alarms_and_on_the_dashboard()
+    {
+        var functions = Functions().Select(f => f.Name).Order().ToList();
+        foreach (var (alarm, metric) in new[] { ("FunctionErrorsAlarm", "Errors"), ("FunctionThrottlesAlarm", "Throttles") })
+        {
+            var metrics = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)Resources[alarm])["Properties"])["Metrics"]).Children.Cast<YamlMappingNode>().ToList();
+            var stats = metrics.Where(m => m.Children.ContainsKey("MetricStat")).Select(m => (YamlMappingNode)((YamlMappingNode)m["MetricStat"])["Metric"]).ToList();
+            Assert.All(stats, m => Assert.Equal(metric, m["MetricName"].ToString()));
+            var named = stats.Select(m => Tagged(((YamlMappingNode)((YamlSequenceNode)m["Dimensions"]).Children.Single())["Value"], "!Ref")).Order().ToList();
+            Assert.Equal(functions, named); // each function once, and nothing else
+            var expression = metrics.Single(m => m.Children.ContainsKey("Expression"));
+            Assert.Equal("SUM(METRICS())", expression["Expression"].ToString()); // sums whatever is listed: no id to forget
+            Assert.True(metrics.Count <= 10, $"{alarm} has {metrics.Count} metrics; CloudWatch takes at most 10");
+        }
+        var dashboard = ((YamlMappingNode)((YamlMappingNode)Resources["Dashboard"])["Properties"])["DashboardBody"].ToString();
+        var widgets = System.Text.Json.JsonDocument.Parse(dashboard).RootElement.GetProperty("widgets").EnumerateArray().ToList();
+        foreach (var metric in new[] { "Errors", "Throttles" })
+        {
+            var lines = widgets.SelectMany(w => w.GetProperty("properties").GetProperty("metrics").EnumerateArray())
+                .Select(l => l.EnumerateArray().Where(v => v.ValueKind == System.Text.Json.JsonValueKind.String).Select(v => v.GetString()!).ToList())
+                .Where(l => l is ["AWS/Lambda", var name, ..] && name == metric).ToList();
+            Assert.All(lines, l => Assert.Equal("FunctionName", l[2])); // per function, not the account's total
+            Assert.Equal(functions, lines.Select(l => l[3].Trim('$', '{', '}')).Order().ToList());
+        }
+    }
+
+    [Fact]
     public void The_gateway_calls_the_authorizer_through_its_alias_so_it_is_canaried_too()
     {
         var api = Resources.Children.Values.Cast<YamlMappingNode>().Single(r => r["Type"].ToString() == "AWS::Serverless::Api");

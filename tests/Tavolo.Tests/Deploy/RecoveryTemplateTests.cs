@@ -40,6 +40,46 @@ public sealed class RecoveryTemplateTests
         Assert.Equal("Snapshot", At(Root, "Resources", name, "DeletionPolicy").ToString());
     }
 
+    /// <summary>What holds data or the key to it, and the policy that keeps it when the stack is deleted or the resource replaced.</summary>
+    private static readonly Dictionary<string, string> Stateful = new()
+    {
+        ["AWS::DynamoDB::Table"] = "Retain",
+        ["AWS::SQS::Queue"] = "Retain",
+        ["AWS::SecretsManager::Secret"] = "Retain",
+        ["AWS::RDS::DBCluster"] = "Snapshot",
+        ["AWS::S3::Bucket"] = "Retain",
+        ["AWS::EFS::FileSystem"] = "Retain",
+    };
+
+    [Fact]
+    public void Every_stateful_resource_outlives_sam_delete_and_replacement()
+    {
+        var resources = ((YamlMappingNode)Root["Resources"]).Children.Where(r => Stateful.ContainsKey(At(r.Value, "Type").ToString())).ToList();
+        Assert.Equal(5 + 2 + 1 + 1, resources.Count); // five tables, two queues, the database secret, the cluster
+        foreach (var (name, resource) in resources)
+        {
+            var policy = Stateful[At(resource, "Type").ToString()];
+            var own = ((YamlMappingNode)resource).Children;
+            Assert.True(own.TryGetValue("DeletionPolicy", out var deletion) && deletion.ToString() == policy, $"{name} has no DeletionPolicy: {policy}");
+            Assert.True(own.TryGetValue("UpdateReplacePolicy", out var replace) && replace.ToString() == policy, $"{name} has no UpdateReplacePolicy: {policy}");
+        }
+    }
+
+    [Fact]
+    public void The_DynamoDB_gateway_endpoint_is_skipped_where_the_route_tables_have_one()
+    {
+        var endpoint = Resources("AWS::EC2::VPCEndpoint").Single(e => At(e.Properties, "ServiceName").ToString().EndsWith(".dynamodb", StringComparison.Ordinal)).Name;
+        var condition = At(Root, "Resources", endpoint, "Condition").ToString();
+        var test = (YamlSequenceNode)At(Root, "Conditions", condition);
+        Assert.Equal("!Equals", test.Tag.Value);
+        Assert.Equal("CreateDynamoDbEndpoint", test.Children[0].ToString());
+        Assert.Equal("true", test.Children[1].ToString());
+        Assert.Equal("true", At(Root, "Parameters", "CreateDynamoDbEndpoint", "Default").ToString()); // a new VPC gets one
+        // Nothing else may name it (a Ref to a resource that was not created fails the deploy).
+        var text = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "template.yaml"));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(text, $@"\b{endpoint}\b"));
+    }
+
     [Fact]
     public void The_web_adapter_waits_for_liveness_not_for_the_backends()
     {

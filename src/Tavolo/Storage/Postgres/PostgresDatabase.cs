@@ -52,9 +52,17 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public PostgresDatabase(IOptions<TavoloOptions> options)
     {
-        var connectionString = options.Value.PromoCodes.ConnectionString
+        DataSource = NpgsqlDataSource.Create(ConnectionString(options.Value.PromoCodes));
+    }
+
+    /// <summary>The configured connection string, with <c>Tavolo__PromoCodes__Password</c> when set (AWS: from the database's secret).</summary>
+    public static string ConnectionString(PromoCodeOptions options)
+    {
+        var connectionString = options.ConnectionString
             ?? throw new InvalidOperationException("Tavolo__PromoCodes__ConnectionString is required when Tavolo__PromoCodes__Storage=postgres.");
-        DataSource = NpgsqlDataSource.Create(connectionString);
+        return string.IsNullOrEmpty(options.Password)
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { Password = options.Password }.ConnectionString;
     }
 
     public NpgsqlDataSource DataSource { get; }

@@ -1,10 +1,12 @@
 // /docs: Scalar's API reference over /openapi/v1.json, started from this file rather than an inline script, so the
-// page runs under a Content-Security-Policy without 'unsafe-inline' for scripts (WebModule.DocsContentSecurityPolicy).
-import { initialize } from '/docs/scalar.aspnetcore.js';
+// page runs under a Content-Security-Policy without 'unsafe-inline' for scripts (WebModule.DocsPolicy). Paths go
+// through url(), so the reference also works under a path prefix (API Gateway's stage).
+import { url } from '../js/base.js';
+import { initialize } from '../../docs/scalar.aspnetcore.js';
 
-initialize('%2Fdocs%2F', false, {
+initialize(encodeURIComponent(url('/docs/')), false, {
   withDefaultFonts: false, // no font CDN: the page uses only this server
-  favicon: '/app/icon.svg',
+  favicon: url('/app/icon.svg'),
   _integration: 'dotnet',
-  sources: [{ title: 'v1', url: '/openapi/v1.json' }],
+  sources: [{ title: 'v1', url: url('/openapi/v1.json') }],
 }, '');

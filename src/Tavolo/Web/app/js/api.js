@@ -1,5 +1,6 @@
 // The one way pages call Tavolo: JSON in and out, the bearer token attached, a 401 answered by one refresh and a
 // retry (then sign-in), and every refusal thrown as an ApiError carrying the RFC 9457 problem.
+import { url } from './base.js';
 import { currentAccessToken, refresh, toSignIn } from './auth.js';
 
 export class ApiError extends Error {
@@ -28,7 +29,7 @@ export async function api(path, { method = 'GET', body, auth = true, etag } = {}
     }
     let response;
     try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+      response = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
     } catch {
       throw offline();
     }

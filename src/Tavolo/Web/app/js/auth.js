@@ -1,6 +1,8 @@
 // Sessions in the browser. The access token lives only in this module's memory (gone with the page); the refresh
 // token lives in sessionStorage (this tab only, gone when the tab closes) so a reload or the next page can get a new
 // access token without a password. Why not localStorage or a cookie: docs/security.md, "The web app's tokens".
+import { here, url } from './base.js';
+
 const REFRESH_KEY = 'tavolo.refreshToken';
 const EARLY_MS = 60_000; // refresh a minute before the access token expires
 
@@ -31,7 +33,7 @@ function forget() {
 }
 
 async function postJson(path, body) {
-  return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  return fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
 }
 
 /** Trades the refresh token for new tokens (one request at a time); false when there is no session any more. */
@@ -67,14 +69,14 @@ export async function signOut() {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   forget();
   if (refreshToken) await postJson('/auth/logout', { refreshToken }).catch(() => {});
-  location.assign('/');
+  location.assign(url('/'));
 }
 
 /** The signed-in user ({id, email, name, role}), or null. Reuses the session this tab already has. */
 export async function currentUser() {
   if (me) return me;
   if (!currentAccessToken() && !(await refresh())) return null;
-  const response = await fetch('/users/me', { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+  const response = await fetch(url('/users/me'), { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
   if (!response.ok) return null;
   me = await response.json();
   return me;
@@ -86,6 +88,6 @@ export const homeFor = (user) => (user.role === 'customer' ? '/restaurants' : '/
 /** Sends the person to sign in, coming back here afterwards. */
 export function toSignIn() {
   forget();
-  const back = location.pathname + location.search;
-  location.assign(back === '/' ? '/' : `/?next=${encodeURIComponent(back)}`);
+  const back = here() + location.search;
+  location.assign(url(back === '/' ? '/' : `/?next=${encodeURIComponent(back)}`));
 }

@@ -1,10 +1,11 @@
 // /w/{waitlistId}: self check-in, what the QR code by the door opens. The list's name, how many wait and the
 // estimate; the join form while it is open; then on to the guest's own page.
+import { here, url } from './base.js';
 import { api, ApiError } from './api.js';
 import { bindForm, compact, minutes } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const waitlistId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const waitlistId = decodeURIComponent(here().split('/')[2] ?? '');
 const path = `/waitlists/${encodeURIComponent(waitlistId)}`;
 
 function show(waitlist) {
@@ -36,7 +37,7 @@ bindForm($('join'), async (values) => {
   if (body.phone) body.phone = body.phone.replace(/[\s().-]/g, '');
   try {
     const joined = await api(`${path}/join`, { method: 'POST', body, auth: false });
-    location.assign(`/g/${encodeURIComponent(joined.guestToken)}`);
+    location.assign(url(`/g/${encodeURIComponent(joined.guestToken)}`));
   } catch (error) {
     if (error.status === 409) show(await api(`${path}/public`, { auth: false })); // it closed meanwhile
     throw error;

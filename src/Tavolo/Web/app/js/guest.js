@@ -1,11 +1,12 @@
 // /g/{guestToken}: the guest's own page, from the email link or after check-in. The place in line and the
 // estimate, live from the guest stream (or polled with ETag); "Your table is ready" the moment the host notifies.
+import { here } from './base.js';
 import { api } from './api.js';
 import { live } from './sse.js';
 import { clock, minutes, notice } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const token = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const token = decodeURIComponent(here().split('/')[2] ?? '');
 const path = `/guest/${encodeURIComponent(token)}`;
 const ACTIVE = ['WAITING', 'NOTIFIED'];
 let current = null;

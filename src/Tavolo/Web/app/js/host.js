@@ -1,5 +1,6 @@
 // /host: the restaurant's front door. The waitlists; one open at a time with its line kept live by the
 // waitlist's event stream (or, where it cannot stream, by polling with ETag); add, notify, seat, remove.
+import { url } from './base.js';
 import { api, allPages } from './api.js';
 import { live } from './sse.js';
 import { startPage } from './shell.js';
@@ -47,14 +48,14 @@ async function select(id) {
   state.notifications.clear();
   state.etag = undefined;
   const waitlist = await api(`/waitlists/${encodeURIComponent(id)}`);
-  history.replaceState(null, '', `/host?w=${encodeURIComponent(id)}`);
+  history.replaceState(null, '', url(`/host?w=${encodeURIComponent(id)}`));
   showWaitlist(waitlist);
   renderParties();
   $('line').hidden = false;
-  const checkIn = `${location.origin}/w/${encodeURIComponent(id)}`;
+  const checkIn = `${location.origin}${url(`/w/${encodeURIComponent(id)}`)}`;
   $('checkin-link').href = checkIn;
   $('checkin-url').textContent = checkIn;
-  $('qr').src = `/w/${encodeURIComponent(id)}/qr.svg`;
+  $('qr').src = url(`/w/${encodeURIComponent(id)}/qr.svg`);
   state.stream = live({
     path: `/waitlists/${encodeURIComponent(id)}/stream`,
     auth: true,

@@ -1,5 +1,6 @@
 // /promo-codes: the back office. Every filter and sort of GET /promo-codes (kept in the address, so a view can be
 // bookmarked), cursor paging, create with a chosen or generated code, edit, delete, uses shown against the maximum.
+import { url } from './base.js';
 import { api, ApiError } from './api.js';
 import { startPage } from './shell.js';
 import { bindForm, compact, el, notice, showProblem } from './ui.js';
@@ -75,7 +76,7 @@ for (const [key, value] of Object.entries(filters)) if (filterForm.elements[key]
 bindForm(filterForm, async (values) => {
   filters = compact(values);
   if (filters.sort === '-createdAt') delete filters.sort;
-  history.replaceState(null, '', `/promo-codes${Object.keys(filters).length ? `?${new URLSearchParams(filters)}` : ''}`);
+  history.replaceState(null, '', url(`/promo-codes${Object.keys(filters).length ? `?${new URLSearchParams(filters)}` : ''}`));
   pages.length = 0;
   cursor = null;
   await load();

@@ -1,13 +1,14 @@
 // /restaurants/{id}: the menu by category, and an order built from it — quantities, notes, a promo code checked
 // live (POST /promo-codes/{code}/validate?restaurantId=) — placed idempotently: the basket keeps one orderId until
 // the order is placed, so a double click or a retry after a lost connection can only ever make that one order.
+import { here, url } from './base.js';
 import { api, ApiError } from './api.js';
 import { startPage } from './shell.js';
 import { bindForm, clearProblems, el, notice, showProblem } from './ui.js';
 import { money, orderDetails, PROMO_REASONS } from './orders-ui.js';
 
 const $ = (id) => document.getElementById(id);
-const restaurantId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const restaurantId = decodeURIComponent(here().split('/')[2] ?? '');
 const KEY = `tavolo.basket.${restaurantId}`;
 
 /** A v4 UUID (crypto.randomUUID needs a secure context; getRandomValues does not). */
@@ -34,7 +35,7 @@ const save = () => sessionStorage.setItem(KEY, JSON.stringify({ orderId: basket.
 const user = await startPage();
 if (!user) {
   $('signin-note').hidden = false;
-  $('signin-link').href = `/?next=${encodeURIComponent(location.pathname)}`;
+  $('signin-link').href = url(`/?next=${encodeURIComponent(here())}`);
 }
 
 // ---------- the menu ----------
@@ -186,7 +187,7 @@ function placed(order) {
     el('h3', {}, 'Order placed'),
     el('p', { class: 'muted' }, 'The restaurant sees it now. You can cancel it for 10 minutes.'),
     ...orderDetails(order),
-    el('a', { class: 'button wide', href: '/orders' }, 'See your orders'));
+    el('a', { class: 'button wide', href: url('/orders') }, 'See your orders'));
   setTimeout(renderBasket); // after bindForm has re-enabled the button: an empty basket keeps it disabled
 }
 

@@ -1,5 +1,6 @@
 // What every page shares: the top bar (brand, navigation for the signed-in role, who is signed in, Sign out) and
 // the page start: a page that needs a session sends the person to sign in first.
+import { here, url } from './base.js';
 import { currentUser, signOut, toSignIn } from './auth.js';
 import { el } from './ui.js';
 
@@ -22,7 +23,7 @@ export async function startPage({ roles } = {}) {
   const user = roles || document.body.dataset.session === 'optional' ? await currentUser() : null;
   if (roles && !user) { toSignIn(); return new Promise(() => {}); }
   if (roles && !roles.includes(user.role)) {
-    location.assign(user.role === 'customer' ? '/restaurants' : '/');
+    location.assign(url(user.role === 'customer' ? '/restaurants' : '/'));
     return new Promise(() => {});
   }
   renderTopBar(user);
@@ -34,7 +35,7 @@ function renderTopBar(user) {
   const account = document.getElementById('account');
   if (nav && user) {
     nav.replaceChildren(...NAV.filter((n) => n.roles.includes(user.role)).map((n) =>
-      el('a', { href: n.path, 'aria-current': location.pathname === n.path ? 'page' : null }, n.label)));
+      el('a', { href: url(n.path), 'aria-current': here() === n.path ? 'page' : null }, n.label)));
   }
   if (account && user) {
     account.replaceChildren(

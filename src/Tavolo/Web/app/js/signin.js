@@ -1,5 +1,6 @@
 // "/": sign in, or create an account (customer or restaurant); then on to the page for the role.
 import { api } from './api.js';
+import { url } from './base.js';
 import { currentUser, hasSession, homeFor, signIn } from './auth.js';
 import { startPage } from './shell.js';
 import { bindForm, compact } from './ui.js';
@@ -11,8 +12,8 @@ import { bindForm, compact } from './ui.js';
  */
 function sameOriginPath(target) {
   if (!target || target[0] !== '/' || target[1] === '/' || /[\u0000-\u001f\u007f\\]/.test(target)) return null;
-  const url = new URL(target, location.origin);
-  return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+  const resolved = new URL(target, location.origin);
+  return resolved.origin === location.origin ? resolved.pathname + resolved.search + resolved.hash : null;
 }
 
 function next(user) {
@@ -21,7 +22,7 @@ function next(user) {
 
 async function goOn() {
   const user = await currentUser();
-  if (user) location.assign(next(user));
+  if (user) location.assign(url(next(user)));
 }
 
 if (hasSession()) await goOn(); // already signed in on this tab

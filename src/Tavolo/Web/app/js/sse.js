@@ -1,6 +1,7 @@
 // Server-Sent Events read with fetch (so the bearer token travels in a header, which EventSource cannot do),
 // reconnecting with back-off. While the stream is down or refused (too many streams, or a host that cannot
 // stream), the page's own poll() runs instead: a conditional GET that costs a 304 when nothing changed.
+import { url } from './base.js';
 import { currentAccessToken, refresh, toSignIn } from './auth.js';
 
 const POLL_MS = 5_000;
@@ -71,7 +72,7 @@ export function live({ path, auth = false, onEvent, onEnd = () => true, poll, on
           if (!currentAccessToken() && !(await refresh())) { toSignIn(); return; }
           headers.authorization = `Bearer ${currentAccessToken()}`;
         }
-        const response = await fetch(path, { headers, signal, cache: 'no-store' });
+        const response = await fetch(url(path), { headers, signal, cache: 'no-store' });
         if (response.status === 401 && auth) {
           if (!(await refresh())) { toSignIn(); return; }
           continue;
