@@ -38,9 +38,11 @@ public sealed class StreamSlots(IOptions<TavoloOptions> options)
 
     /// <summary>
     /// A held slot, or the problem to answer with: 503 for the process's cap, 429 for this caller's (a user id, a guest
-    /// link) or for the restaurant's whose data the stream shows (null: none, e.g. a customer's own orders).
+    /// link) or for the restaurant's whose data the stream shows (null: none, e.g. a customer's own orders). Guests
+    /// (<paramref name="guest"/>) may fill the restaurant's cap only up to <c>MaxPerUser</c> short of it: the rest is the
+    /// staff's, so that guest links (one join each) cannot lock the host stand out of its own live line.
     /// </summary>
-    public (IDisposable? Slot, ProblemHttpResult? Refusal) TryTake(string key, string? restaurantId = null)
+    public (IDisposable? Slot, ProblemHttpResult? Refusal) TryTake(string key, string? restaurantId = null, bool guest = false)
     {
         if (Interlocked.Increment(ref _total) > _options.MaxTotal)
         {
@@ -54,7 +56,8 @@ public sealed class StreamSlots(IOptions<TavoloOptions> options)
             return (null, TooMany($"At most {_options.MaxPerUser} live streams are open at once for one user or link."));
         }
         var restaurantKey = restaurantId is null ? null : "restaurant:" + restaurantId;
-        if (restaurantKey is not null && Take(restaurantKey) > _options.MaxPerRestaurant)
+        var restaurantCap = guest ? Math.Max(1, _options.MaxPerRestaurant - _options.MaxPerUser) : _options.MaxPerRestaurant;
+        if (restaurantKey is not null && Take(restaurantKey) > restaurantCap)
         {
             Release(key, restaurantKey);
             return (null, TooMany($"At most {_options.MaxPerRestaurant} live streams are open at once for one restaurant."));

@@ -98,9 +98,10 @@ public sealed record JoinRequest : IValidatable
     public void Validate(ValidationErrors errors)
     {
         ToWaiteeRequest().Validate(errors);
-        foreach (var field in Other?.Keys ?? Enumerable.Empty<string>())
+        foreach (var (field, value) in Other ?? [])
         {
-            if (StaffOnly.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase)) is { } staffOnly)
+            // null sets nothing (a generated client may send every field it knows): only a value is refused
+            if (value.ValueKind != JsonValueKind.Null && StaffOnly.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase)) is { } staffOnly)
                 errors.Add(staffOnly, "Only the restaurant's staff can set this.");
         }
     }

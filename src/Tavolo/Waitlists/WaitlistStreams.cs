@@ -80,7 +80,7 @@ public static class WaitlistStreams
         if (await store.FindByGuestTokenAsync(guestToken, context.RequestAborted) is not { } waitee
             || await store.FindAsync(waitee.WaitlistId, null, context.RequestAborted) is not { } waitlist)
             return Problems.NotFound("No such place in line.");
-        var (slot, refusal) = slots.TryTake("guest:" + guestToken, waitlist.OwnerId);
+        var (slot, refusal) = slots.TryTake("guest:" + guestToken, waitlist.OwnerId, guest: true);
         if (refusal is not null)
             return refusal;
         using (slot)

@@ -113,7 +113,8 @@ public sealed class PlatformTests(TavoloApp app) : IClassFixture<TavoloApp>
         var response = await client.GetAsync("/docs/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        Assert.Contains("openapi/v1.json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<script type=\"module\" src=\"/app/docs/reference.js\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/openapi/v1.json", await client.GetStringAsync("/app/docs/reference.js"), StringComparison.Ordinal); // the reference reads the document
         var script = await client.GetAsync("/docs/scalar.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode); // served by the app itself, no CDN
     }

@@ -9,7 +9,8 @@ public sealed class RestaurantStreamCapApp : TavoloApp
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Tavolo:Streams:MaxPerRestaurant"] = "3",
+        ["Tavolo:Streams:MaxPerRestaurant"] = "5",
+        ["Tavolo:Streams:MaxPerUser"] = "2",
         ["Tavolo:Notifications:RunInProcess"] = "false",
     };
 }
@@ -151,13 +152,27 @@ public sealed class RestaurantStreamCapTests(RestaurantStreamCapApp app) : IClas
         using var staff = owner.Client();
         var id = await NewWaitlistAsync(staff);
         using var anonymous = app.Anonymous();
-        await using var host = await EventStream.OpenAsync(staff, $"/waitlists/{id}/stream");
-        await using var g1 = await EventStream.OpenAsync(anonymous, $"/guest/{(await AddAsync(staff, id, "G1"))["guestToken"]}/stream");
-        await using var g2 = await EventStream.OpenAsync(anonymous, $"/guest/{(await AddAsync(staff, id, "G2"))["guestToken"]}/stream");
-        var fourth = await anonymous.GetAsync($"/guest/{(await AddAsync(staff, id, "G3"))["guestToken"]}/stream", HttpCompletionOption.ResponseHeadersRead);
-        await fourth.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        var hostAgain = await staff.GetAsync($"/waitlists/{id}/stream", HttpCompletionOption.ResponseHeadersRead);
-        await hostAgain.AssertProblemAsync(HttpStatusCode.TooManyRequests); // the restaurant's own staff count too
+        // Guests fill the restaurant's 5 only up to 3 (5 less the per-user 2): the rest stays the staff's.
+        var guests = new List<EventStream>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+                guests.Add(await EventStream.OpenAsync(anonymous, $"/guest/{(await AddAsync(staff, id, "G" + i))["guestToken"]}/stream"));
+            var fourth = await anonymous.GetAsync($"/guest/{(await AddAsync(staff, id, "G3"))["guestToken"]}/stream", HttpCompletionOption.ResponseHeadersRead);
+            await fourth.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+            await using var host = await EventStream.OpenAsync(staff, $"/waitlists/{id}/stream"); // the host stand still gets its line
+            var admin = await app.AdminAsync();
+            using var root = admin.Client();
+            await using var watching = await EventStream.OpenAsync(root, $"/waitlists/{id}/stream"); // the restaurant is at 5
+            var sixth = await staff.GetAsync($"/waitlists/{id}/stream", HttpCompletionOption.ResponseHeadersRead); // the owner's 2nd: its own cap is 2
+            var problem = await sixth.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.Contains("one restaurant", (string?)problem["detail"], StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var g in guests)
+                await g.DisposeAsync();
+        }
 
         var other = await app.NewUserAsync("owner");
         using var otherStaff = other.Client();
