@@ -68,17 +68,24 @@ public sealed partial class NotificationProducerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.ProducerIntervalSeconds)));
-        do
+        try
         {
-            try
+            do
             {
-                await producer.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+                try
+                {
+                    await producer.RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, e);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        // A host whose start failed disposes the service without stopping it: the cancelled tick is the end, not a fault.
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The notification producer pass failed; the next tick tries again")]
