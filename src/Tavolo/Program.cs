@@ -38,6 +38,8 @@ try
     var onLambda = options.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase) || Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") is not null;
     builder.Logging.AddTavoloConsole(builder.Configuration["Tavolo:Logging:Format"] ?? (builder.Environment.IsDevelopment() && !onLambda ? "plain" : "json"));
     builder.Services.AddEmfMetrics(bool.TryParse(builder.Configuration["Tavolo:Metrics:Emf"], out var emf) ? emf : onLambda);
+    // OpenTelemetry (traces, metrics, logs over OTLP) only when OTEL_EXPORTER_OTLP_ENDPOINT is set; off, nothing listens.
+    builder.Services.AddTavoloTelemetry(builder.Configuration);
     // Hosting's own request scope carries the raw path (RequestPath: /guest/<token>) into every line: off (docs/security.md).
     builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     // The host logs a failed start with its stack trace ("Hosting failed to start"): Tavolo reports it in two lines instead.

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Tavolo.Platform;
 
 /// <summary>
-/// The process's exit codes (README, "When Tavolo does not start"). A failure with a known cause prints two lines,
+/// The process's exit codes (the table in README.md, "Two commands"). A failure with a known cause prints two lines,
 /// the cause and the fix, and exits with its code; the stack trace follows only at
 /// <c>Logging__LogLevel__Default=Debug</c> (or <c>Trace</c>).
 /// </summary>

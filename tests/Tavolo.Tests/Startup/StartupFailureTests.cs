@@ -6,7 +6,7 @@ namespace Tavolo.Tests.Startup;
 
 /// <summary>
 /// A start that cannot succeed ends the process with two lines, the cause and the fix, and the documented exit code
-/// (<see cref="ExitCodes"/>, README "When Tavolo does not start"); no stack trace unless the log level is Debug.
+/// (<see cref="ExitCodes"/>, the table in README.md); no stack trace unless the log level is Debug.
 /// </summary>
 public sealed class StartupFailureTests
 {
