@@ -42,6 +42,9 @@ public static class OpenTelemetrySetup
                 .AddInstrumentation(provider => new StreamGauge(provider)))
             .WithLogging()
             .UseOtlpExporter(); // every signal, configured by the OTEL_EXPORTER_OTLP_* variables
+        // Log records take their trace context from the current span; the console's JSON lines already carry traceId
+        // (the request scope), so no second copy as activity-tracking scope values (TraceId, SpanId, ParentId).
+        services.PostConfigure<LoggerFactoryOptions>(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.None);
         return services;
     }
 

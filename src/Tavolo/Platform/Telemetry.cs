@@ -31,10 +31,13 @@ public static class Telemetry
     public static readonly Histogram<double> QueueAge = Meter.CreateHistogram<double>("tavolo.notifications.queue.age", "s",
         "Time from a notification message's enqueue to its receipt by the consumer.");
 
-    /// <summary>A client span for a store call: <c>db.system.name</c> and the operation, named "operation system".</summary>
+    /// <summary>
+    /// A client span for a store call: <c>db.system.name</c> and the operation, named "operation system". Only inside a
+    /// trace: the database's own background work (checkpoints, the hourly sweep) would otherwise be a trace per command.
+    /// </summary>
     public static Activity? StartStoreCall(string system, string operation)
     {
-        if (!Source.HasListeners())
+        if (!Source.HasListeners() || Activity.Current is null)
             return null;
         var activity = Source.StartActivity($"{operation} {system}", ActivityKind.Client);
         activity?.SetTag("db.system.name", system);
