@@ -30,7 +30,7 @@ public static class SettingsCheck
         string? Range(string name, long value, long min, long max) =>
             value >= min && value <= max ? null : $"Tavolo__{name}={value} is outside {min}–{max}";
         string? Url(string name, string? value) =>
-            value is null || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            string.IsNullOrWhiteSpace(value) || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
                 ? null : $"Tavolo__{name}='{value}' is not an http(s) URL";
         string? Bool(string name) =>
             configuration[$"Tavolo:{name.Replace("__", ":", StringComparison.Ordinal)}"] is { } text && !bool.TryParse(text, out _)
@@ -64,7 +64,10 @@ public static class SettingsCheck
             Url("DynamoDb__ServiceUrl", o.DynamoDb.ServiceUrl),
             Url("Sqs__ServiceUrl", o.Sqs.ServiceUrl),
             string.IsNullOrWhiteSpace(o.Sqs.QueueName) ? "Tavolo__Sqs__QueueName is empty" : null,
-            o.PromoCodes.Storage.Equals("postgres", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(o.PromoCodes.ConnectionString)
+            // Only where promo codes are read (their module, and orders' redemptions): on AWS the other functions share
+            // the postgres setting without the connection string (deploy/template.yaml).
+            o.PromoCodes.Storage.Equals("postgres", StringComparison.OrdinalIgnoreCase) && (o.Serves("promo-codes") || o.Serves("orders"))
+                && string.IsNullOrWhiteSpace(o.PromoCodes.ConnectionString)
                 ? "Tavolo__PromoCodes__ConnectionString is unset while Tavolo__PromoCodes__Storage=postgres" : null,
             Range("Streams__MaxPerUser", o.Streams.MaxPerUser, 1, 100_000_000),
             Range("Streams__MaxTotal", o.Streams.MaxTotal, 1, 100_000_000),
