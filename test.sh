@@ -3,7 +3,8 @@
 # `dotnet test Tavolo.slnx` with any arguments given. Ends with one plain line: `tests: N passed, N failed`.
 #   clang, zlib1g-dev   Native AOT publish (StartupTests, through make and deploy/Makefile)
 #   make                deploy/Makefile (StartupTests builds one function with it; BuildTests dry-runs them all)
-#   nodejs (+ npm)      the DynamoDB and SQS emulators, pinned in tests/emulators/package-lock.json
+#   nodejs (+ npm)      the DynamoDB and SQS emulators, pinned in tests/emulators/package-lock.json; they want
+#                       Node.js 22 or newer (cookie@2 via fauxqs): older (Debian 12 ships 18) gets Node.js 22 from npm
 #   postgresql          a throwaway PostgreSQL cluster for the promo-code adapter
 #   chromium            the browser tests (Playwright drives Debian's Chromium)
 #   jq, yamllint        deploy/smoke.sh (SmokeScriptTests); the workflow and template lint (tools/lint-yaml.sh)
@@ -35,6 +36,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js 22 or newer for the emulators (cookie@2.0.2 declares engines node >=22; older ones warn EBADENGINE). Debian 12
+# has 18, so an older node gets the official Node.js 22 build that the npm registry carries (node-linux-<arch>,
+# pinned) in tools/node/ (git-ignored), first on PATH for npm and for the tests that start the emulators.
+node_pin=22.23.5
+if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 22 ]; then
+  arch=$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+  node_bin="$PWD/tools/node/node_modules/node-linux-$arch/bin"
+  if [ "$("$node_bin/node" --version 2>/dev/null)" != "v$node_pin" ]; then
+    echo "test.sh: node $(node --version) is older than 22; installing Node.js $node_pin into tools/node/ (npm registry)"
+    npm install --no-save --no-audit --no-fund --prefix tools/node "node-linux-$arch@$node_pin"
+    rm -rf tests/emulators/node_modules tools/redocly/node_modules # installed by the older node: again with 22
+  fi
+  export PATH="$node_bin:$PATH"
 fi
 
 # The emulators at the versions pinned in tests/emulators/package-lock.json (once per clone).

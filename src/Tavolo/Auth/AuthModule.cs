@@ -57,8 +57,8 @@ public static class AuthModule
     /// <summary>
     /// Once the app listens, builds the signing keys' OpenSSL objects and the token rules on a pool thread, so that
     /// neither the cold start (exec → first <c>/health</c>) nor, usually, the first authenticated request waits for
-    /// OpenSSL. A key OpenSSL refuses (a point off the curve) stops the app with exit code 1, as a malformed file does
-    /// at start.
+    /// OpenSSL. A key OpenSSL refuses (a point off the curve) stops the app with <see cref="ExitCodes.KeyRing"/>, as a malformed
+    /// ring does at start.
     /// </summary>
     public static void WarmAuthWhenListening(this WebApplication app) =>
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() =>
@@ -70,8 +70,9 @@ public static class AuthModule
             }
             catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
-                app.Logger.LogCritical(e, "The signing key ring holds a key OpenSSL refuses; stopping.");
-                Environment.ExitCode = 1;
+                var options = app.Services.GetRequiredService<IOptions<TavoloOptions>>().Value;
+                Environment.ExitCode = StartupFailures.Report(StartupFailures.KeyRing(new CryptographicException("OpenSSL refuses a key: " + e.Message, e), options),
+                    Console.Error, StartupFailures.Debug(app.Configuration));
                 app.Lifetime.StopApplication();
             }
         }));

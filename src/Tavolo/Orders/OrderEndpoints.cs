@@ -72,6 +72,8 @@ public static class OrderEndpoints
                 return TypedResults.Created(OrderPlacement.Location(placed.Order), OrderView.From(placed.Order));
         }
         services.Metrics.Write("orders", ("SuccessfulOrder", "Count", 1m), ("OrderTotal", "None", total));
+        Telemetry.OrdersPlaced.Add(1);
+        Telemetry.OrderTotal.Record((double)total);
         services.Changes.Publish(order);
         return TypedResults.Created(OrderPlacement.Location(order), OrderView.From(order));
     }

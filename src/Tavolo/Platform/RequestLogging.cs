@@ -60,7 +60,8 @@ public sealed class RequestLogging(RequestDelegate next, ILogger<RequestLogging>
 /// <summary>
 /// The access line's values, and its message in one interpolation: a <c>[LoggerMessage]</c> formats it through
 /// <c>string.Format</c> of its template on every request (2.4 % of a <c>GET /orders/{id}</c>'s CPU; docs/performance.md).
-/// Same message, same named values as that template would give.
+/// Same message, same named values as that template would give — except that an anonymous request reads
+/// <c>(anonymous)</c> where the template would print <c>(user (null))</c>.
 /// </summary>
 internal sealed class AccessLine(string method, string path, int status, double elapsedMs, string? userId) : LogValues
 {
@@ -82,7 +83,9 @@ internal sealed class AccessLine(string method, string path, int status, double 
     };
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{method} {path} {status} in {elapsedMs:0.0} ms (user {userId ?? "(null)"})");
+        userId is null // an anonymous request: "(anonymous)", not the template's "(user (null))"; UserId stays null
+            ? string.Create(CultureInfo.InvariantCulture, $"{method} {path} {status} in {elapsedMs:0.0} ms (anonymous)")
+            : string.Create(CultureInfo.InvariantCulture, $"{method} {path} {status} in {elapsedMs:0.0} ms (user {userId})");
 }
 
 /// <summary>

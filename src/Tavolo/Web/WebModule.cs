@@ -7,7 +7,7 @@ using Tavolo.Platform;
 namespace Tavolo.Web;
 
 /// <summary>
-/// The browser app (shared/UI.md): each page path serves its HTML shell, the shell loads its ES modules and the one
+/// The browser app (Web/README.md): each page path serves its HTML shell, the shell loads its ES modules and the one
 /// stylesheet from <c>/app/…</c>, and all of it comes out of the binary (<see cref="WebAssets"/>) under a strict
 /// Content-Security-Policy: this origin only, no inline script or style. Mapped on every process, like /docs.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tavolo.Tests.Startup;
 
 /// <summary>
-/// A key ring the app cannot use ends the process with a non-zero exit code: a malformed one at start, a key OpenSSL
+/// A key ring the app cannot use ends the process with exit code 6 (ExitCodes.KeyRing): a malformed one at start, a key OpenSSL
 /// refuses once the background warm-up reaches it (<c>AuthModule.WarmAuthWhenListening</c>), never a process that
 /// answers <c>/health</c> and then fails every sign-in.
 /// </summary>
@@ -26,8 +26,8 @@ public sealed class KeyRingStartupTests
 
     [Theory]
     [InlineData("off-curve", "OpenSSL refuses")]
-    [InlineData("malformed", "signing key")]
-    public async Task A_ring_the_app_cannot_use_stops_it_with_exit_code_1(string kind, string logged)
+    [InlineData("malformed", "holds no key")]
+    public async Task A_ring_the_app_cannot_use_stops_it_with_exit_code_6(string kind, string logged)
     {
         var data = Directory.CreateTempSubdirectory("tavolo-ring-").FullName;
         try
@@ -35,11 +35,9 @@ public sealed class KeyRingStartupTests
             var ring = kind == "off-curve" ? OffCurveRing() : """{"keys":[]}""";
             await using var tavolo = TavoloProcess.StartBuilt(Environment(data, ring));
             var exit = await tavolo.WaitForExitAsync(TimeSpan.FromSeconds(60));
-            if (kind == "off-curve")
-                Assert.Equal(1, exit); // the warm-up's own stop, not a crash
-            else
-                Assert.NotEqual(0, exit);
+            Assert.Equal(Tavolo.Platform.ExitCodes.KeyRing, exit); // at start, or the warm-up's own stop: not a crash
             Assert.Contains(logged, tavolo.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Fix: ", tavolo.Output, StringComparison.Ordinal);
         }
         finally
         {

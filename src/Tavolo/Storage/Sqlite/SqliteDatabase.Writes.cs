@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Tavolo.Platform;
 
 namespace Tavolo.Storage.Sqlite;
 
@@ -45,10 +47,20 @@ public sealed partial class SqliteDatabase
             throw new InvalidOperationException("A write job cannot queue another write; use the connection it was given.");
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
-        var job = new WriteJob<T>(work, cancellationToken);
+        var job = new WriteJob<T>(work, StartWriteSpan(), cancellationToken);
         if (_disposed || !_writes.Writer.TryWrite(job))
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteDatabase)));
         return job.Completion;
+    }
+
+    /// <summary>The write's span, started without becoming the caller's current span (this method is not async).</summary>
+    private static Activity? StartWriteSpan()
+    {
+        var caller = Activity.Current;
+        var activity = Telemetry.StartStoreCall("sqlite", "write");
+        if (activity is not null)
+            Activity.Current = caller;
+        return activity;
     }
 
     public Task WriteAsync(Func<SqliteConnection, CancellationToken, Task> work, CancellationToken cancellationToken) =>
@@ -173,9 +185,15 @@ public sealed partial class SqliteDatabase
         return true;
     }
 
-    private abstract class WriteJob(CancellationToken cancellationToken)
+    private abstract class WriteJob(Activity? activity, CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>
+        /// The caller's span for this write ("write sqlite", from its queueing to its commit), null with OpenTelemetry
+        /// off; the job's commands run under it on the writer loop, so they sit in the caller's trace.
+        /// </summary>
+        protected Activity? Activity { get; } = activity;
 
         public abstract Task RunAsync(SqliteConnection connection);
 
@@ -189,8 +207,8 @@ public sealed partial class SqliteDatabase
         public abstract bool Ended { get; }
     }
 
-    private sealed class WriteJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-        : WriteJob(cancellationToken)
+    private sealed class WriteJob<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, Activity? activity, CancellationToken cancellationToken)
+        : WriteJob(activity, cancellationToken)
     {
         // Asynchronous continuations: the caller's code after its write must not run on the writer loop.
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -198,19 +216,46 @@ public sealed partial class SqliteDatabase
 
         public Task<T> Completion => _completion.Task;
 
-        public override async Task RunAsync(SqliteConnection connection) => _result = await work(connection, CancellationToken);
+        public override async Task RunAsync(SqliteConnection connection)
+        {
+            if (Activity is null)
+            {
+                _result = await work(connection, CancellationToken);
+                return;
+            }
+            var loop = System.Diagnostics.Activity.Current;
+            System.Diagnostics.Activity.Current = Activity;
+            try
+            {
+                _result = await work(connection, CancellationToken);
+            }
+            finally
+            {
+                System.Diagnostics.Activity.Current = loop;
+            }
+        }
 
-        public override void Deliver() => _completion.TrySetResult(_result);
+        public override void Deliver()
+        {
+            Activity?.Dispose();
+            _completion.TrySetResult(_result);
+        }
 
         public override void Fail(Exception exception)
         {
+            Activity.Failed(exception);
+            Activity?.Dispose();
             if (exception is OperationCanceledException cancelled)
                 _completion.TrySetCanceled(cancelled.CancellationToken);
             else
                 _completion.TrySetException(exception);
         }
 
-        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
+        public override void Cancel()
+        {
+            Activity?.Dispose();
+            _completion.TrySetCanceled(CancellationToken);
+        }
 
         public override bool Ended => _completion.Task.IsCompleted; // delivered only after the commit, so never while it runs
     }

@@ -190,10 +190,15 @@ public static class Sql
             return rows;
         }, cancellationToken);
 
-    /// <summary>The one place a command is rented, run and given back (kept if it ran to the end, dropped if it threw).</summary>
+    /// <summary>
+    /// The one place a command is rented, run and given back (kept if it ran to the end, dropped if it threw); with
+    /// OpenTelemetry on, each command is a span ("SELECT sqlite") with its SQL text (parameters, never values).
+    /// </summary>
     private static async Task<T> RunAsync<TState, T>(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters,
         TState state, Func<SqliteCommand, TState, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.StartStoreCall("sqlite", Operation(sql));
+        activity?.SetTag("db.query.text", sql);
         var command = connection.Rent(sql, parameters);
         var succeeded = false;
         try
@@ -202,10 +207,25 @@ public static class Sql
             succeeded = true;
             return result;
         }
+        catch (Exception e)
+        {
+            activity.Failed(e);
+            throw;
+        }
         finally
         {
             connection.Return(command, succeeded);
         }
+    }
+
+    /// <summary>The statement's first keyword (<c>SELECT</c>, <c>INSERT</c>, …), read only when a span is recorded.</summary>
+    private static string Operation(string sql)
+    {
+        if (!Telemetry.Source.HasListeners())
+            return "";
+        var text = sql.AsSpan().TrimStart();
+        var end = text.IndexOfAny(' ', '\n', '\r');
+        return (end < 0 ? text : text[..end]).ToString().ToUpperInvariant();
     }
 
     private static SqliteCommand Rent(this SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)

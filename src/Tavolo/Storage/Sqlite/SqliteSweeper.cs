@@ -32,18 +32,25 @@ public sealed partial class SqliteSweeperService(SqliteSweeper sweeper, ILogger<
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        do
+        try
         {
-            try
+            do
             {
-                if (await sweeper.SweepAsync(stoppingToken) is > 0 and var deleted)
-                    LogSwept(logger, deleted);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+                try
+                {
+                    if (await sweeper.SweepAsync(stoppingToken) is > 0 and var deleted)
+                        LogSwept(logger, deleted);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, e);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        // A host whose start failed disposes the service without stopping it: the cancelled tick is the end, not a fault.
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired rows")]

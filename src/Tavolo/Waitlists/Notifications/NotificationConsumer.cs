@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tavolo.Platform;
 
 namespace Tavolo.Waitlists.Notifications;
 
@@ -26,6 +27,7 @@ public sealed partial class NotificationConsumer(
             await queue.DeadLetterAsync(message, "malformed message", cancellationToken);
             return true;
         }
+        using var activity = NotificationTelemetry.StartProcess(parsed); // the producer's trace, through the queue
 
         var delivery = await store.FindDeliveryAsync(parsed.NotificationId, cancellationToken);
         if (delivery is null || delivery.Notification.Status != NotificationStatus.Queued)
@@ -46,12 +48,15 @@ public sealed partial class NotificationConsumer(
         attempt.CancelAfter(_options.AttemptTimeout); // one slow target holds this attempt, no longer
         try
         {
+            using var send = NotificationTelemetry.StartChannel(delivery.Notification.Channel);
             await SendAsync(delivery, attempt.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var final = message.ReceiveCount >= INotificationQueue.MaxReceives;
             var error = attempt.IsCancellationRequested ? $"{delivery.Notification.Channel} timed out" : e.Message;
+            activity.Failed(e);
+            NotificationTelemetry.Count(delivery.Notification.Channel, final ? "dead_lettered" : "failed");
             LogAttemptFailed(logger, delivery.Notification.Id, message.ReceiveCount, final, error);
             await store.MarkFailedAttemptAsync(delivery.Notification.Id, Truncate(error), final, cancellationToken);
             changes.Publish(delivery.Waitlist.Id, WaitlistChange.NotificationKind, delivery.Notification.Id);
@@ -63,6 +68,7 @@ public sealed partial class NotificationConsumer(
         }
 
         await store.MarkSentAsync(delivery.Notification.Id, delivery.Waitee.Id, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        NotificationTelemetry.Count(delivery.Notification.Channel, "sent");
         changes.Publish(delivery.Waitlist.Id, WaitlistChange.NotificationKind, delivery.Notification.Id); // and the waitee is NOTIFIED:
         changes.Publish(delivery.Waitlist.Id, WaitlistChange.WaiteeKind, delivery.Waitee.Id);            // "your table is ready", live
         await queue.DeleteAsync(message.ReceiptHandle, cancellationToken);

@@ -16,6 +16,7 @@ public sealed partial class NotificationProducer(
     /// <summary>One pass; returns how many notifications it queued.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = NotificationTelemetry.StartProduce();
         var queued = 0;
         // Outbox rows whose enqueue was cut short by a crash (older than a minute, so not a live pass's).
         foreach (var stranded in await store.ListUnenqueuedAsync(Now.AddMinutes(-1), Batch, cancellationToken))
@@ -49,7 +50,8 @@ public sealed partial class NotificationProducer(
 
     private async Task<int> EnqueueAsync(Notification notification, CancellationToken cancellationToken)
     {
-        await queue.EnqueueAsync(NotificationMessage.Serialize(notification.Id), cancellationToken);
+        using (NotificationTelemetry.StartSend(notification.Id)) // the message carries this span's context to the consumer
+            await queue.EnqueueAsync(NotificationMessage.Serialize(notification.Id), cancellationToken);
         await store.MarkEnqueuedAsync(notification.Id, Now, cancellationToken);
         changes.Publish(notification.WaitlistId, WaitlistChange.NotificationKind, notification.Id); // QUEUED, live on the host's page
         return 1;
@@ -68,17 +70,24 @@ public sealed partial class NotificationProducerService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.ProducerIntervalSeconds)));
-        do
+        try
         {
-            try
+            do
             {
-                await producer.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+                try
+                {
+                    await producer.RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, e);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        // A host whose start failed disposes the service without stopping it: the cancelled tick is the end, not a fault.
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The notification producer pass failed; the next tick tries again")]
