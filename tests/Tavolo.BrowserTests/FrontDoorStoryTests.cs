@@ -14,7 +14,7 @@ public sealed class FrontDoorStoryTests(LiveApp app, ITestOutputHelper output) :
 {
     private const string Password = "a-long-enough-pass-7";
 
-    static FrontDoorStoryTests() => SetDefaultExpectTimeout(15_000);
+    static FrontDoorStoryTests() => SetDefaultExpectTimeout(30_000); // CI runs them beside the AOT publish of Tavolo.Tests on 2 cores
 
     [Fact]
     public async Task A_guest_follows_the_line_live_from_check_in_to_table_ready()

@@ -18,7 +18,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
 {
     private const string Password = "a-long-enough-pass-7";
 
-    static OrderingStoryTests() => SetDefaultExpectTimeout(15_000);
+    static OrderingStoryTests() => SetDefaultExpectTimeout(30_000); // CI runs them beside the AOT publish of Tavolo.Tests on 2 cores
 
     [Fact]
     public async Task A_customer_orders_with_a_code_and_both_sides_see_it_live()

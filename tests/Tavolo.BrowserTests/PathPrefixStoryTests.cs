@@ -19,7 +19,7 @@ public sealed class PathPrefixStoryTests(LivePrefixedApp app) : IClassFixture<Li
 {
     private const string Password = "a-long-enough-pass-7";
 
-    static PathPrefixStoryTests() => SetDefaultExpectTimeout(15_000);
+    static PathPrefixStoryTests() => SetDefaultExpectTimeout(30_000); // CI runs them beside the AOT publish of Tavolo.Tests on 2 cores
 
     [Fact]
     public async Task The_host_and_the_guest_story_works_at_the_stage_url()
