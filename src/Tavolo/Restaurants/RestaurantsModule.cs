@@ -8,6 +8,7 @@ public static class RestaurantsModule
     public static IServiceCollection AddRestaurants(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(RestaurantsJson.Default));
+        services.AddSingleton<RestaurantAccess>();
         return services;
     }
 

@@ -32,6 +32,7 @@ public static class StorageSetup
                 services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<SqliteWaitlistStore>());
                 services.AddSingleton<IOrderStore, SqliteOrderStore>();
                 services.AddSingleton<IMenuStore, SqliteMenuStore>();
+                services.AddSingleton<IRestaurantStore, SqliteRestaurantStore>();
                 services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<SqliteHealthCheck>("storage");
                 services.AddExceptionHandler<SqliteUnavailableHandler>(); // disk full, read-only, locked: 503

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 using Tavolo.Users;
 
 namespace Tavolo.Waitlists;
@@ -23,26 +24,26 @@ public static class GuestEndpoints
     }
 
     private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> Join(
-        string id, JoinRequest request, HttpContext context, IWaitlistStore store, IUserStore users, JoinLimits limits, WaitlistChanges changes,
+        string id, JoinRequest request, HttpContext context, IWaitlistStore store, IRestaurantStore restaurants, JoinLimits limits, WaitlistChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await OpenForGuestsAsync(id, store, users, cancellationToken) is not { } waitlist)
+        if (await OpenForGuestsAsync(id, store, restaurants, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         if (waitlist.IsOpen && limits.TryJoin(id, context) is { } tooMany)
             return tooMany;
         return await Waitees.AddAsync(waitlist, request.ToWaiteeRequest(), store, changes, clock, cancellationToken);
     }
 
-    /// <summary>A waitlist whose owner still exists: a deleted account's waitlists take no more guests (and show none).</summary>
-    private static async Task<Waitlist?> OpenForGuestsAsync(string id, IWaitlistStore store, IUserStore users, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, null, cancellationToken) is { } waitlist && await users.FindAsync(waitlist.OwnerId, cancellationToken) is not null
+    /// <summary>A waitlist whose restaurant still exists: a deleted restaurant's waitlists take no more guests (and show none).</summary>
+    private static async Task<Waitlist?> OpenForGuestsAsync(string id, IWaitlistStore store, IRestaurantStore restaurants, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, cancellationToken) is { } waitlist && await restaurants.FindAsync(waitlist.RestaurantId, cancellationToken) is not null
             ? waitlist
             : null;
 
     private static async Task<Results<Ok<PublicWaitlistView>, ProblemHttpResult>> Public(
-        string id, IWaitlistStore store, IUserStore users, CancellationToken cancellationToken)
+        string id, IWaitlistStore store, IRestaurantStore restaurants, CancellationToken cancellationToken)
     {
-        if (await OpenForGuestsAsync(id, store, users, cancellationToken) is not { } waitlist)
+        if (await OpenForGuestsAsync(id, store, restaurants, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such waitlist.");
         var waiting = (await store.CountActiveAsync([id], cancellationToken)).GetValueOrDefault(id);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
@@ -61,7 +62,7 @@ public static class GuestEndpoints
         string guestToken, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await store.FindByGuestTokenAsync(guestToken, cancellationToken) is not { } waitee
-            || await store.FindAsync(waitee.WaitlistId, null, cancellationToken) is not { } waitlist)
+            || await store.FindAsync(waitee.WaitlistId, cancellationToken) is not { } waitlist)
             return Problems.NotFound("No such place in line.");
         var left = await store.TransitionAsync(waitee.Id, WaiteeStatus.Active, WaiteeStatus.Left, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (left is not null)

@@ -42,7 +42,7 @@ public sealed class GuestLines(IWaitlistStore store, WaitlistChanges changes)
 
     private async Task<Line?> ReadAsync(string waitlistId)
     {
-        if (await store.FindAsync(waitlistId, null, CancellationToken.None) is not { } waitlist)
+        if (await store.FindAsync(waitlistId, CancellationToken.None) is not { } waitlist)
             return null;
         var byToken = new Dictionary<string, Waitee>(StringComparer.Ordinal);
         foreach (var status in WaiteeStatus.Active)

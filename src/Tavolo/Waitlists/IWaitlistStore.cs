@@ -1,21 +1,22 @@
 namespace Tavolo.Waitlists;
 
 /// <summary>
-/// The waitlists port. Every method that takes <c>ownerId</c> applies the ownership rule in the query:
-/// null means "any owner" (an admin), otherwise someone else's waitlist is simply not found.
+/// The waitlists port. Who may read or change a waitlist is decided by <c>RestaurantAccess</c> from the waitlist's
+/// <c>RestaurantId</c>; the store only keeps them.
 /// </summary>
 public interface IWaitlistStore
 {
     Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken);
 
-    Task<Waitlist?> FindAsync(string id, string? ownerId, CancellationToken cancellationToken);
+    Task<Waitlist?> FindAsync(string id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Waitlist>> ListAsync(string? ownerId, string? afterId, int limit, CancellationToken cancellationToken);
+    /// <summary>Waitlists by id after <paramref name="afterId"/>: of the given restaurants, or (null) of every restaurant.</summary>
+    Task<IReadOnlyList<Waitlist>> ListAsync(IReadOnlyCollection<string>? restaurantIds, string? afterId, int limit, CancellationToken cancellationToken);
 
     Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken);
 
     /// <summary>Deletes the waitlist with its waitees and their notifications.</summary>
-    Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>WAITING + NOTIFIED parties per waitlist, for a whole page of waitlists in one call (absent: none).</summary>
     Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken);

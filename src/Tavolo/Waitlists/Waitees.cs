@@ -28,7 +28,7 @@ public static class Waitees
     public static async Task<GuestView?> GuestViewAsync(string guestToken, IWaitlistStore store, CancellationToken cancellationToken)
     {
         if (await store.FindByGuestTokenAsync(guestToken, cancellationToken) is not { } waitee
-            || await store.FindAsync(waitee.WaitlistId, null, cancellationToken) is not { } waitlist)
+            || await store.FindAsync(waitee.WaitlistId, cancellationToken) is not { } waitlist)
             return null;
         var perParty = await MinutesPerPartyAsync(waitlist, store, cancellationToken);
         return new GuestView(waitlist.Name, waitee.Name, waitee.PartySize, waitee.Status, waitee.Position,

@@ -5,17 +5,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tavolo.Auth;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 using Tavolo.Waitlists.Notifications;
 
 namespace Tavolo.Waitlists;
 
-/// <summary>The staff side: an owner's waitlists and the parties on them (admins see all).</summary>
+/// <summary>The staff side: a restaurant's waitlists and the parties on them, run by its members (<see cref="RestaurantPermissions"/>; admins everything).</summary>
 public static class WaitlistEndpoints
 {
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
-        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization(Policies.Staff).WithValidation()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var lists = app.MapGroup("/waitlists").WithTags("Waitlists").RequireAuthorization().WithValidation()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         lists.MapPost("/", Create).WithSummary("Open a waitlist.");
         lists.MapGet("/", List).WithSummary("The caller's waitlists (admin: all).");
         lists.MapGet("/{id}", Get).WithSummary("A waitlist with its waiting count.");
@@ -33,47 +34,83 @@ public static class WaitlistEndpoints
         return app;
     }
 
-    private static string? OwnerFilter(ClaimsPrincipal caller) => caller.IsAdmin() ? null : caller.Id();
-
-    private static async Task<Results<Created<WaitlistView>, ValidationProblem>> Create(
-        WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<NotificationOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Created<WaitlistView>, ValidationProblem, ProblemHttpResult>> Create(
+        WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, IOptions<NotificationOptions> options,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
             return refusal;
+        var (restaurantId, refused) = await access.ChooseAsync(caller, request.RestaurantId, RestaurantPermission.ManageWaitlists, cancellationToken);
+        if (refused is not null)
+            return refused switch { ValidationProblem v => v, ProblemHttpResult p => p, _ => throw new InvalidOperationException() };
         var now = clock.GetUtcNow().UtcDateTime;
-        var waitlist = new Waitlist(Ids.New(), caller.Id(), request.Name!.Trim(), request.Description?.Trim(), request.AverageWaitMinutesPerParty ?? 10,
+        var waitlist = new Waitlist(Ids.New(), restaurantId!, request.Name!.Trim(), request.Description?.Trim(), request.AverageWaitMinutesPerParty ?? 10,
             request.IsOpen ?? true, request.WebhookUrl, NewSecret(), now, now);
         await store.CreateAsync(waitlist, cancellationToken);
         return TypedResults.Created($"/waitlists/{waitlist.Id}", WaitlistView.From(waitlist, 0));
     }
 
-    private static async Task<Results<Ok<Page<WaitlistView>>, ValidationProblem>> List(
-        [AsParameters] WaitlistListQuery query, ClaimsPrincipal caller, IWaitlistStore store, Cursors cursors, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<WaitlistView>>, ValidationProblem, ProblemHttpResult>> List(
+        [AsParameters] WaitlistsQuery query, ClaimsPrincipal caller, IWaitlistStore store, IRestaurantStore restaurants, RestaurantAccess access,
+        Cursors cursors, CancellationToken cancellationToken)
     {
-        var owner = OwnerFilter(caller);
-        var scope = "waitlists|" + owner;
+        IReadOnlyCollection<string>? scopeIds;
+        if (query.RestaurantId is { } one)
+        {
+            var allowed = await access.CheckAsync(caller, one, RestaurantPermission.RunLine, cancellationToken);
+            if (!allowed.Allowed)
+                return allowed.Refusal("No such restaurant.");
+            scopeIds = [one];
+        }
+        else if (caller.IsAdmin())
+            scopeIds = null;
+        else
+            scopeIds = (await restaurants.ListMembershipsAsync(caller.Id(), cancellationToken))
+                .Where(m => RestaurantPermissions.Allows(m.Role, RestaurantPermission.RunLine)).Select(m => m.RestaurantId).ToList();
+        var scope = "waitlists|" + (scopeIds is null ? "*" : string.Join(',', scopeIds));
         if (!cursors.TryAfter(scope, query.Cursor, out var after))
             return Paging.InvalidCursor();
         var limit = PageLimit.Parse(query.Limit);
-        var rows = await store.ListAsync(owner, after, limit + 1, cancellationToken);
+        var rows = scopeIds is { Count: 0 } ? [] : await store.ListAsync(scopeIds, after, limit + 1, cancellationToken);
         var counts = await store.CountActiveAsync(rows.Take(limit).Select(w => w.Id).ToList(), cancellationToken);
         return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaitlistView.From(w, counts.GetValueOrDefault(w.Id)), w => w.Id));
     }
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> Get(
-        string id, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is { } w
-            ? TypedResults.Ok(await ViewAsync(w, store, cancellationToken))
-            : Problems.NotFound("No such waitlist.");
+        string id, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, CancellationToken cancellationToken)
+    {
+        var (waitlist, refusal) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        return waitlist is null ? refusal! : TypedResults.Ok(await ViewAsync(waitlist, store, cancellationToken));
+    }
+
+    /// <summary>
+    /// The waitlist when the caller may do <paramref name="permission"/> at its restaurant: else 404 for a stranger (or
+    /// no such waitlist), 403 for a member whose role does not allow it.
+    /// </summary>
+    internal static async Task<(Waitlist? Waitlist, ProblemHttpResult? Refusal)> FindAsync(
+        string id, RestaurantPermission permission, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } waitlist)
+            return (null, Problems.NotFound("No such waitlist."));
+        var allowed = await access.CheckAsync(caller, waitlist.RestaurantId, permission, cancellationToken);
+        return allowed.Allowed ? (waitlist, null) : (null, allowed.Refusal("No such waitlist."));
+    }
 
     private static async Task<Results<Ok<WaitlistView>, ProblemHttpResult, ValidationProblem>> Update(
-        string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, IOptions<NotificationOptions> options,
+        string id, WaitlistRequest request, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, IOptions<NotificationOptions> options,
         WaitlistChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (InsecureWebhook(request.WebhookUrl, options) is { } refusal)
             return refusal;
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } current)
-            return Problems.NotFound("No such waitlist.");
+        if (request.RestaurantId is not null)
+            return Problems.Validation("restaurantId", "A waitlist stays with its restaurant; leave restaurantId out.");
+        // A HOST may open and close the line, nothing else: run-the-line first, then the managers' permission for more.
+        var (current, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (current is null)
+            return refused!;
+        if (request.ChangesMoreThanOpen(current)
+            && await access.CheckAsync(caller, current.RestaurantId, RestaurantPermission.ManageWaitlists, cancellationToken) is { Allowed: false } manage)
+            return manage.Refusal("No such waitlist.");
         // Name is required; the other fields keep their value when absent.
         var updated = current with
         {
@@ -91,28 +128,33 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, CancellationToken cancellationToken)
     {
-        if (!await store.DeleteAsync(id, OwnerFilter(caller), cancellationToken))
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.ManageWaitlists, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (!await store.DeleteAsync(id, cancellationToken))
             return Problems.NotFound("No such waitlist.");
         changes.Publish(id, WaitlistChange.WaitlistKind); // its streams end
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Created<WaiteeView>, ProblemHttpResult>> AddWaitee(
-        string id, WaiteeRequest request, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        string id, WaiteeRequest request, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
-            return Problems.NotFound("No such waitlist.");
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
         return await Waitees.AddAsync(waitlist, request, store, changes, clock, cancellationToken);
     }
 
     private static async Task<Results<Ok<Page<WaiteeView>>, ProblemHttpResult, ValidationProblem>> ListWaitees(
-        string id, [AsParameters] WaiteeListQuery query, ClaimsPrincipal caller, IWaitlistStore store, Cursors cursors, CancellationToken cancellationToken)
+        string id, [AsParameters] WaiteeListQuery query, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, Cursors cursors, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist)
-            return Problems.NotFound("No such waitlist.");
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
         var scope = $"waitees|{id}|{query.Status}";
         (DateTime, string)? after = null;
         if (!cursors.TryAfter(scope, query.Cursor, out var position))
@@ -130,20 +172,24 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, CancellationToken cancellationToken)
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
-            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
         return TypedResults.Ok(WaiteeView.From(waitee, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> UpdateWaitee(
-        string id, string waiteeId, WaiteeUpdateRequest request, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes,
+        string id, string waiteeId, WaiteeUpdateRequest request, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
-            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
         var now = clock.GetUtcNow().UtcDateTime;
         var updated = waitee with
@@ -163,21 +209,23 @@ public static class WaitlistEndpoints
     }
 
     private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> RemoveWaitee(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
         CancellationToken cancellationToken) =>
-        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Removed, caller, store, changes, clock, cancellationToken);
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Removed, caller, store, access, changes, clock, cancellationToken);
 
     private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> Seat(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes, TimeProvider clock,
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
         CancellationToken cancellationToken) =>
-        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, changes, clock, cancellationToken);
+        TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, access, changes, clock, cancellationToken);
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Notify(
-        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, NotificationProducer producer, WaitlistChanges changes,
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, NotificationProducer producer, WaitlistChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null
-            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
         if (!await store.MakeDueAsync(waiteeId, clock.GetUtcNow().UtcDateTime, cancellationToken))
             return Problems.Conflict(waitee.Status == WaiteeStatus.Waiting
@@ -189,11 +237,12 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<Ok<Page<NotificationView>>, ProblemHttpResult, ValidationProblem>> ListNotifications(
-        string id, [AsParameters] WaitlistListQuery query, ClaimsPrincipal caller, IWaitlistStore store, INotificationStore notifications,
+        string id, [AsParameters] WaitlistListQuery query, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, INotificationStore notifications,
         Cursors cursors, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is null)
-            return Problems.NotFound("No such waitlist.");
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
         var scope = "notifications|" + id;
         if (!cursors.TryAfter(scope, query.Cursor, out var after))
             return Paging.InvalidCursor();
@@ -204,11 +253,13 @@ public static class WaitlistEndpoints
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> TransitionAsync(
-        string id, string waiteeId, string[] from, string to, ClaimsPrincipal caller, IWaitlistStore store, WaitlistChanges changes,
+        string id, string waiteeId, string[] from, string to, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(id, OwnerFilter(caller), cancellationToken) is not { } waitlist
-            || await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
         var moved = await store.TransitionAsync(waiteeId, from, to, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (moved is null)

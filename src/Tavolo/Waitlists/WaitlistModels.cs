@@ -7,19 +7,28 @@ using Tavolo.Users;
 namespace Tavolo.Waitlists;
 
 public sealed record WaitlistView(
-    string Id, string OwnerId, string Name, string? Description, int AverageWaitMinutesPerParty, bool IsOpen,
+    string Id, string RestaurantId, string Name, string? Description, int AverageWaitMinutesPerParty, bool IsOpen,
     string? WebhookUrl, string WebhookSecret, int WaitingCount, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static WaitlistView From(Waitlist w, int waitingCount) => new(
-        w.Id, w.OwnerId, w.Name, w.Description, w.AverageWaitMinutesPerParty, w.IsOpen, w.WebhookUrl, w.WebhookSecret,
+        w.Id, w.RestaurantId, w.Name, w.Description, w.AverageWaitMinutesPerParty, w.IsOpen, w.WebhookUrl, w.WebhookSecret,
         waitingCount, w.CreatedAt, w.UpdatedAt);
 }
 
+/// <summary>A new waitlist, or (PUT) its new terms; <c>RestaurantId</c> only on create, by a person who works at several restaurants.</summary>
 public sealed record WaitlistRequest(
-    string? Name, string? Description, int? AverageWaitMinutesPerParty, bool? IsOpen, string? WebhookUrl) : IValidatable
+    string? Name, string? Description, int? AverageWaitMinutesPerParty, bool? IsOpen, string? WebhookUrl, string? RestaurantId = null) : IValidatable
 {
+    /// <summary>Whether applying this to <paramref name="current"/> would change anything but <c>isOpen</c> (what a HOST may change).</summary>
+    public bool ChangesMoreThanOpen(Waitlist current) =>
+        Name?.Trim() != current.Name
+        || (Description is not null && Description.Trim() != current.Description)
+        || (AverageWaitMinutesPerParty is { } average && average != current.AverageWaitMinutesPerParty)
+        || (WebhookUrl is not null && WebhookUrl != current.WebhookUrl);
+
     public void Validate(ValidationErrors errors)
     {
+        errors.Text("restaurantId", RestaurantId, 1, 100, required: false);
         errors.Text("name", Name, 1, 100);
         errors.Text("description", Description, 0, 500, required: false);
         errors.Range("averageWaitMinutesPerParty", AverageWaitMinutesPerParty, 1, 240, required: false);
@@ -130,6 +139,22 @@ public sealed record WaitlistListQuery : IValidatable
     public string? Cursor { get; init; }
 
     public void Validate(ValidationErrors errors) => PageLimit.Validate(Limit, errors);
+}
+
+/// <summary><c>GET /waitlists</c>: a page, of every restaurant the caller works at or (<c>restaurantId</c>) of one.</summary>
+public sealed record WaitlistsQuery : IValidatable
+{
+    public string? RestaurantId { get; init; }
+
+    public string? Limit { get; init; }
+
+    public string? Cursor { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Text("restaurantId", RestaurantId, 1, 100, required: false);
+        PageLimit.Validate(Limit, errors);
+    }
 }
 
 public sealed record WaiteeListQuery : IValidatable

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tavolo.Auth;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 using Tavolo.Waitlists.Notifications;
 
 namespace Tavolo.Waitlists;
@@ -48,22 +49,22 @@ public static class WaitlistStreams
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamWaitlist(
         string id, HttpContext context, ClaimsPrincipal caller, IWaitlistStore store, INotificationStore notifications,
-        WaitlistChanges changes, StreamSlots slots, StreamAccess access, TimeProvider clock, IOptions<TavoloOptions> options)
+        WaitlistChanges changes, StreamSlots slots, StreamAccess access, RestaurantAccess restaurants, TimeProvider clock, IOptions<TavoloOptions> options)
     {
         if (NotStreamableHere(context, options) is { } elsewhere)
             return elsewhere;
-        var owner = caller.IsAdmin() ? null : caller.Id();
-        if (await store.FindAsync(id, owner, context.RequestAborted) is not { } waitlist)
-            return Problems.NotFound("No such waitlist.");
-        var (slot, refusal) = slots.TryTake("user:" + caller.Id(), waitlist.OwnerId);
+        var (waitlist, refused) = await WaitlistEndpoints.FindAsync(id, RestaurantPermission.RunLine, caller, store, restaurants, context.RequestAborted);
+        if (waitlist is null)
+            return refused!;
+        var (slot, refusal) = slots.TryTake("user:" + caller.Id(), waitlist.RestaurantId);
         if (refusal is not null)
             return refusal;
         using (slot)
         using (var subscription = changes.Subscribe(id))
         using (var lifetime = ServerSentEvents.Lifetime(context))
-        // Access to the line is ownership, which ends only with the waitlist (its deletion ends the stream through the
-        // change feed) or the owner (whose deletion revokes every session): the session check covers it.
-        using (var watch = access.Begin(context, lifetime.Token))
+        // The session and the membership are checked again every second: a removed member's stream ends within 2 s.
+        using (var watch = access.Begin(context, lifetime.Token,
+            cancellationToken => restaurants.AllowsAsync(caller, waitlist.RestaurantId, RestaurantPermission.RunLine, cancellationToken)))
         {
             var line = new LineStream(id, context.Response, store, notifications);
             await RunAsync(context.Response, subscription, clock, options.Value.Streams, line.SendAsync, watch.Token);
@@ -78,9 +79,9 @@ public static class WaitlistStreams
         if (NotStreamableHere(context, options) is { } elsewhere)
             return elsewhere;
         if (await store.FindByGuestTokenAsync(guestToken, context.RequestAborted) is not { } waitee
-            || await store.FindAsync(waitee.WaitlistId, null, context.RequestAborted) is not { } waitlist)
+            || await store.FindAsync(waitee.WaitlistId, context.RequestAborted) is not { } waitlist)
             return Problems.NotFound("No such place in line.");
-        var (slot, refusal) = slots.TryTake("guest:" + guestToken, waitlist.OwnerId, guest: true);
+        var (slot, refusal) = slots.TryTake("guest:" + guestToken, waitlist.RestaurantId, guest: true);
         if (refusal is not null)
             return refusal;
         using (slot)
@@ -155,7 +156,7 @@ public static class WaitlistStreams
 
         public async Task<bool> SendAsync(IReadOnlyList<WaitlistChange> batch, bool resync, CancellationToken cancellationToken)
         {
-            if (await store.FindAsync(waitlistId, null, cancellationToken) is not { } waitlist)
+            if (await store.FindAsync(waitlistId, cancellationToken) is not { } waitlist)
                 return false; // deleted: the stream ends
             var active = new List<Waitee>();
             foreach (var status in WaiteeStatus.Active)

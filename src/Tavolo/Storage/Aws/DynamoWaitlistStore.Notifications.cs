@@ -29,7 +29,7 @@ public sealed partial class DynamoWaitlistStore : INotificationStore
         {
             var waitee = WaitlistItems.FromWaiteeItem(item);
             if (!lists.TryGetValue(waitee.WaitlistId, out var waitlist))
-                lists[waitee.WaitlistId] = waitlist = await FindAsync(waitee.WaitlistId, null, cancellationToken);
+                lists[waitee.WaitlistId] = waitlist = await FindAsync(waitee.WaitlistId, cancellationToken);
             if (waitlist is null)
                 continue;
             var channels = plan(waitee, waitlist);
@@ -104,7 +104,7 @@ public sealed partial class DynamoWaitlistStore : INotificationStore
             return null;
         var notification = WaitlistItems.FromNotificationItem(item);
         var waitee = await FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
-        var waitlist = await FindAsync(notification.WaitlistId, null, cancellationToken);
+        var waitlist = await FindAsync(notification.WaitlistId, cancellationToken);
         return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
     }
 

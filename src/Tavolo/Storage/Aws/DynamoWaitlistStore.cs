@@ -23,20 +23,24 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
     public async Task CreateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = ToItem(waitlist), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken);
 
-    public async Task<Waitlist?> FindAsync(string id, string? ownerId, CancellationToken cancellationToken)
-    {
-        var item = await GetAsync(WaitlistKey(id), cancellationToken);
-        return item is not null && (ownerId is null || item.Str("ownerId") == ownerId) ? FromWaitlistItem(item) : null;
-    }
+    public async Task<Waitlist?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await GetAsync(WaitlistKey(id), cancellationToken) is { } item ? FromWaitlistItem(item) : null;
 
-    public async Task<IReadOnlyList<Waitlist>> ListAsync(string? ownerId, string? afterId, int limit, CancellationToken cancellationToken)
+    /// <summary>One Query per restaurant (a person works at a few), merged by id; every waitlist: one Query of gsi2.</summary>
+    public async Task<IReadOnlyList<Waitlist>> ListAsync(
+        IReadOnlyCollection<string>? restaurantIds, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        var (index, partition) = ownerId is null ? ("gsi2", "WAITLISTS") : ("gsi1", "OWNER#" + ownerId);
-        var values = new Dictionary<string, AttributeValue> { [":p"] = S(partition) };
-        var condition = $"{index}pk = :p";
-        if (afterId is not null) { condition += $" AND {index}sk > :after"; values[":after"] = S(afterId); }
-        var items = await dynamo.QueryAsync(new QueryRequest { TableName = Name, IndexName = index, KeyConditionExpression = condition, ExpressionAttributeValues = values }, limit, cancellationToken);
-        return items.Select(FromWaitlistItem).ToList();
+        var partitions = restaurantIds is null ? [("gsi2", "WAITLISTS")] : restaurantIds.Select(r => ("gsi1", "OWNER#" + r)).ToList();
+        var found = new List<Waitlist>();
+        foreach (var (index, partition) in partitions)
+        {
+            var values = new Dictionary<string, AttributeValue> { [":p"] = S(partition) };
+            var condition = $"{index}pk = :p";
+            if (afterId is not null) { condition += $" AND {index}sk > :after"; values[":after"] = S(afterId); }
+            var items = await dynamo.QueryAsync(new QueryRequest { TableName = Name, IndexName = index, KeyConditionExpression = condition, ExpressionAttributeValues = values }, limit, cancellationToken);
+            found.AddRange(items.Select(FromWaitlistItem));
+        }
+        return found.OrderBy(w => w.Id, StringComparer.Ordinal).Take(limit).ToList();
     }
 
     public async Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken)
@@ -46,13 +50,13 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
             TableName = Name,
             Item = ToItem(waitlist),
             ConditionExpression = "ownerId = :owner",
-            ExpressionAttributeValues = new() { [":owner"] = S(waitlist.OwnerId) },
+            ExpressionAttributeValues = new() { [":owner"] = S(waitlist.RestaurantId) },
         }, cancellationToken));
     }
 
-    public async Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        if (await FindAsync(id, ownerId, cancellationToken) is null)
+        if (await FindAsync(id, cancellationToken) is null)
             return false;
         await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Name, Key = WaitlistKey(id) }, cancellationToken);
         // Then what hung off it: its waitees, their notifications, its seat history.

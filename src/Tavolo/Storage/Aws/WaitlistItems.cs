@@ -32,9 +32,9 @@ internal static class WaitlistItems
     {
         var item = new Dictionary<string, AttributeValue>
         {
-            ["pk"] = S("WAITLIST#" + w.Id), ["sk"] = S("WAITLIST"), ["gsi1pk"] = S("OWNER#" + w.OwnerId), ["gsi1sk"] = S(w.Id),
+            ["pk"] = S("WAITLIST#" + w.Id), ["sk"] = S("WAITLIST"), ["gsi1pk"] = S("OWNER#" + w.RestaurantId), ["gsi1sk"] = S(w.Id),
             ["gsi2pk"] = S("WAITLISTS"), ["gsi2sk"] = S(w.Id),
-            ["id"] = S(w.Id), ["ownerId"] = S(w.OwnerId), ["name"] = S(w.Name), ["averageWaitMinutes"] = N(w.AverageWaitMinutesPerParty),
+            ["id"] = S(w.Id), ["ownerId"] = S(w.RestaurantId), ["name"] = S(w.Name), ["averageWaitMinutes"] = N(w.AverageWaitMinutesPerParty),
             ["isOpen"] = new() { BOOL = w.IsOpen }, ["webhookSecret"] = S(w.WebhookSecret), ["createdAt"] = T(w.CreatedAt), ["updatedAt"] = T(w.UpdatedAt),
         };
         item.Set("description", w.Description);

@@ -213,5 +213,63 @@ public static class SqliteMigrations
             -- The fingerprint of the request that placed the order: a retry of the same request gets this order back.
             ALTER TABLE orders ADD COLUMN request_fingerprint TEXT;
             """),
+        (6, """
+            -- Restaurants as their own records, run by their members (docs/architecture.md, "Restaurants and staff").
+            CREATE TABLE restaurants (
+                id          TEXT PRIMARY KEY,  -- restaurants from before this step keep their owner account's id
+                name        TEXT NOT NULL,
+                description TEXT,
+                address     TEXT,
+                phone       TEXT,
+                time_zone   TEXT NOT NULL,     -- IANA
+                currency    TEXT NOT NULL,     -- ISO 4217
+                country     TEXT,              -- ISO 3166-1 alpha-2
+                created_at  TEXT NOT NULL,
+                updated_at  TEXT NOT NULL
+            );
+            CREATE INDEX restaurants_by_name ON restaurants (lower(name), id);
+
+            CREATE TABLE memberships (
+                restaurant_id TEXT NOT NULL,
+                user_id       TEXT NOT NULL,
+                role          TEXT NOT NULL,   -- OWNER | MANAGER | HOST | KITCHEN
+                since         TEXT NOT NULL,
+                PRIMARY KEY (restaurant_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX memberships_by_user ON memberships (user_id, restaurant_id);
+
+            -- Only the token's SHA-256 is kept; a pending invitation is one whose expires_at is ahead.
+            CREATE TABLE invitations (
+                id               TEXT PRIMARY KEY,
+                restaurant_id    TEXT NOT NULL,
+                email            TEXT NOT NULL,
+                email_normalized TEXT NOT NULL,
+                role             TEXT NOT NULL,
+                token_hash       TEXT NOT NULL UNIQUE,
+                invited_by       TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                expires_at       TEXT NOT NULL
+            );
+            CREATE INDEX invitations_by_restaurant ON invitations (restaurant_id, created_at, id);
+
+            -- Until this step a restaurant was an owner account. Every owner account, and every other account that
+            -- holds a restaurant's records (an admin's waitlists, a code bound to it), becomes a restaurant with the
+            -- same id, named after it, with the account as its OWNER: every id printed before still resolves.
+            INSERT INTO restaurants (id, name, time_zone, currency, created_at, updated_at)
+            SELECT id, name, 'UTC', 'USD', created_at, created_at FROM users
+            WHERE role = 'owner'
+                OR id IN (SELECT owner_id FROM waitlists) OR id IN (SELECT restaurant_id FROM menu_items)
+                OR id IN (SELECT restaurant_id FROM orders) OR id IN (SELECT restaurant_id FROM promo_codes WHERE restaurant_id IS NOT NULL);
+            INSERT INTO memberships (restaurant_id, user_id, role, since)
+            SELECT id, id, 'OWNER', created_at FROM restaurants;
+
+            -- A waitlist belongs to a restaurant (the same ids as before).
+            ALTER TABLE waitlists RENAME COLUMN owner_id TO restaurant_id;
+            DROP INDEX waitlists_by_owner;
+            CREATE INDEX waitlists_by_restaurant ON waitlists (restaurant_id, id);
+
+            -- An order is in its restaurant's currency at the time it was placed; every restaurant before this step was USD.
+            ALTER TABLE orders ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
+            """),
     ];
 }

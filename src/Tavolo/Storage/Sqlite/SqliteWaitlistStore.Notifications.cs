@@ -69,7 +69,7 @@ public sealed partial class SqliteWaitlistStore : INotificationStore
             return null;
         var notification = rows[0];
         var waitee = await FindWaiteeAsync(notification.WaitlistId, notification.WaiteeId, cancellationToken);
-        var waitlist = await FindAsync(notification.WaitlistId, null, cancellationToken);
+        var waitlist = await FindAsync(notification.WaitlistId, cancellationToken);
         return waitee is null || waitlist is null ? null : new Delivery(notification, waitee, waitlist);
     }
 

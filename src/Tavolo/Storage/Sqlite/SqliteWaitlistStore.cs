@@ -10,7 +10,7 @@ namespace Tavolo.Storage.Sqlite;
 public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWaitlistStore
 {
     private const string WaitlistColumns =
-        "id, owner_id, name, description, average_wait_minutes, is_open, webhook_url, webhook_secret, created_at, updated_at";
+        "id, restaurant_id, name, description, average_wait_minutes, is_open, webhook_url, webhook_secret, created_at, updated_at";
 
     // A waitee with its live position: 1-based among WAITING and NOTIFIED by (join time, id); NULL once ended.
     private const string WaiteeSelect = """
@@ -27,29 +27,30 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             await connection.ExecuteAsync(
-                $"INSERT INTO waitlists ({WaitlistColumns}) VALUES ($id, $owner, $name, $description, $average, $open, $webhook, $secret, $created, $updated);",
+                $"INSERT INTO waitlists ({WaitlistColumns}) VALUES ($id, $restaurant, $name, $description, $average, $open, $webhook, $secret, $created, $updated);",
                 cancellationToken, Parameters(waitlist));
         }, cancellationToken);
 
-    public async Task<Waitlist?> FindAsync(string id, string? ownerId, CancellationToken cancellationToken)
+    public async Task<Waitlist?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(
-            $"SELECT {WaitlistColumns} FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);",
-            ReadWaitlist, cancellationToken, ("$id", id), ("$owner", ownerId));
+            $"SELECT {WaitlistColumns} FROM waitlists WHERE id = $id;", ReadWaitlist, cancellationToken, ("$id", id));
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public async Task<IReadOnlyList<Waitlist>> ListAsync(string? ownerId, string? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Waitlist>> ListAsync(
+        IReadOnlyCollection<string>? restaurantIds, string? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        var restaurants = restaurantIds is null ? null : "[" + string.Join(',', restaurantIds.Select(r => "\"" + System.Text.Json.JsonEncodedText.Encode(r) + "\"")) + "]";
         return await connection.QueryAsync(
             $"""
             SELECT {WaitlistColumns} FROM waitlists
-            WHERE ($owner IS NULL OR owner_id = $owner) AND ($after IS NULL OR id > $after)
+            WHERE ($restaurants IS NULL OR restaurant_id IN (SELECT value FROM json_each($restaurants))) AND ($after IS NULL OR id > $after)
             ORDER BY id LIMIT $limit;
             """,
-            ReadWaitlist, cancellationToken, ("$owner", ownerId), ("$after", afterId), ("$limit", limit));
+            ReadWaitlist, cancellationToken, ("$restaurants", restaurants), ("$after", afterId), ("$limit", limit));
     }
 
     public Task<bool> UpdateAsync(Waitlist waitlist, CancellationToken cancellationToken) =>
@@ -58,14 +59,12 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
                 """
                 UPDATE waitlists SET name = $name, description = $description, average_wait_minutes = $average, is_open = $open,
                     webhook_url = $webhook, updated_at = $updated
-                WHERE id = $id AND owner_id = $owner;
+                WHERE id = $id AND restaurant_id = $restaurant;
                 """, cancellationToken, Parameters(waitlist)) == 1, cancellationToken);
 
-    public Task<bool> DeleteAsync(string id, string? ownerId, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
-            await connection.ExecuteAsync(
-                "DELETE FROM waitlists WHERE id = $id AND ($owner IS NULL OR owner_id = $owner);", cancellationToken,
-                ("$id", id), ("$owner", ownerId)) == 1, cancellationToken);
+            await connection.ExecuteAsync("DELETE FROM waitlists WHERE id = $id;", cancellationToken, ("$id", id)) == 1, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, int>> CountActiveAsync(IReadOnlyCollection<string> waitlistIds, CancellationToken cancellationToken)
     {
@@ -188,7 +187,7 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
 
     private static (string, object?)[] Parameters(Waitlist w) =>
     [
-        ("$id", w.Id), ("$owner", w.OwnerId), ("$name", w.Name), ("$description", w.Description), ("$average", w.AverageWaitMinutesPerParty),
+        ("$id", w.Id), ("$restaurant", w.RestaurantId), ("$name", w.Name), ("$description", w.Description), ("$average", w.AverageWaitMinutesPerParty),
         ("$open", w.IsOpen), ("$webhook", w.WebhookUrl), ("$secret", w.WebhookSecret), ("$created", Sql.Time(w.CreatedAt)),
         ("$updated", Sql.Time(w.UpdatedAt)),
     ];
