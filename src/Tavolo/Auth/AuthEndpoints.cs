@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 using Tavolo.Users;
 
 namespace Tavolo.Auth;
@@ -12,7 +13,7 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/auth").WithTags("Auth").WithValidation();
         auth.MapPost("/register", Register).RequireRateLimiting(RateLimits.PerAddress)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithSummary("Create an account (customer or owner).");
+            .WithSummary("Create an account (customer, or owner with its first restaurant).");
         auth.MapPost("/login", Login)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange email and password for tokens.");
@@ -33,9 +34,9 @@ public static class AuthEndpoints
     }
 
     private static Task<Results<Created<UserView>, ProblemHttpResult>> Register(
-        RegisterRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
+        RegisterRequest request, IUserStore users, IRestaurantStore restaurants, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
         UserEndpoints.CreateUserAsync(request.Email!, request.Name!, request.AccountType ?? Roles.Customer, request.Password!,
-            users, passwords, clock, cancellationToken);
+            users, restaurants, passwords, clock, cancellationToken, request.RestaurantName);
 
     private static async Task<Results<Ok<TokensResponse>, ProblemHttpResult>> Login(
         LoginRequest request, SessionService sessions, LoginThrottle throttle, HttpContext context, CancellationToken cancellationToken)

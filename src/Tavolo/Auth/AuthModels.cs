@@ -5,10 +5,12 @@ using Tavolo.Users;
 
 namespace Tavolo.Auth;
 
-public sealed record RegisterRequest(string? Email, string? Password, string? Name, string? AccountType) : IValidatable
+/// <summary>A new account; an <c>owner</c> account also opens its first restaurant (<c>RestaurantName</c>, default the account's name).</summary>
+public sealed record RegisterRequest(string? Email, string? Password, string? Name, string? AccountType, string? RestaurantName = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
+        errors.Text("restaurantName", RestaurantName, 1, 100, required: false);
         UserRules.Email(errors, Email);
         UserRules.Password(errors, Password, Email);
         UserRules.Name(errors, Name);

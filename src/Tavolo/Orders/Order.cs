@@ -11,11 +11,11 @@ public sealed record OrderItem(
     string Name, decimal UnitPrice, int Quantity, decimal LineTotal,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note = null);
 
-/// <summary>An order. <c>Version</c> counts writes: edits are conditional on it, so no edit is lost to another.</summary>
+/// <summary>An order, in its restaurant's <c>Currency</c> at the time it was placed. <c>Version</c> counts writes: edits are conditional on it, so no edit is lost to another.</summary>
 public sealed record Order(
     string OrderId, string UserId, string RestaurantId, string Status, IReadOnlyList<OrderItem> Items,
     decimal Subtotal, string? PromoCode, int? DiscountPercentage, decimal Discount, decimal Total,
-    DateTime CreatedAt, DateTime UpdatedAt, int Version);
+    DateTime CreatedAt, DateTime UpdatedAt, int Version, string Currency = "USD");
 
 public static class OrderStatus
 {

@@ -5,8 +5,9 @@ namespace Tavolo.Orders;
 
 /// <summary>
 /// The in-process change feed behind <c>GET /orders/stream</c>, shaped like the waitlists' (WaitlistChanges): the
-/// order handlers publish an order's id after the store took the write, to the two people it concerns (its customer
-/// and its restaurant); each open stream subscribes to its caller's id and reads the store again for what to send,
+/// order handlers publish an order's id after the store took the write, to the two it concerns (its customer, under
+/// <see cref="CustomerKey"/>, and its restaurant, under <see cref="RestaurantKey"/>); each open stream subscribes to
+/// its caller's key and those of the restaurants whose orders it handles, and reads the store again for what to send,
 /// so the store stays the truth. A subscriber's buffer is bounded and drops its oldest id when full, counting the
 /// drop, and the stream then resynchronises from the store. This process sees only its own writes (docs/web.md).
 /// </summary>
@@ -22,25 +23,32 @@ public sealed class OrderChanges
     /// <summary>An order was created or changed: tell its customer's and its restaurant's streams.</summary>
     public void Publish(Order order)
     {
-        Offer(order.UserId, order.OrderId);
-        if (order.RestaurantId != order.UserId)
-            Offer(order.RestaurantId, order.OrderId);
+        Offer(CustomerKey(order.UserId), order.OrderId);
+        Offer(RestaurantKey(order.RestaurantId), order.OrderId);
     }
 
-    public OrderSubscription Subscribe(string userId, int capacity = BufferCapacity)
+    public static string CustomerKey(string userId) => "user:" + userId;
+
+    public static string RestaurantKey(string restaurantId) => "restaurant:" + restaurantId;
+
+    /// <summary>One subscription to the orders of every key given (a customer's, and the boards of restaurants).</summary>
+    public OrderSubscription Subscribe(IReadOnlyList<string> keys, int capacity = BufferCapacity)
     {
-        var subscription = new OrderSubscription(this, userId, capacity);
+        var subscription = new OrderSubscription(this, keys, capacity);
         lock (_gate)
-            _subscribers = _subscribers.SetItem(userId, _subscribers.GetValueOrDefault(userId, []).Add(subscription));
+        {
+            foreach (var key in keys.Distinct(StringComparer.Ordinal))
+                _subscribers = _subscribers.SetItem(key, _subscribers.GetValueOrDefault(key, []).Add(subscription));
+        }
         return subscription;
     }
 
     /// <summary>Open subscriptions, over all users.</summary>
     public int Count => _subscribers.Values.Sum(s => s.Length);
 
-    private void Offer(string userId, string orderId)
+    private void Offer(string key, string orderId)
     {
-        if (_subscribers.TryGetValue(userId, out var subscribers))
+        if (_subscribers.TryGetValue(key, out var subscribers))
         {
             foreach (var subscriber in subscribers)
                 subscriber.Offer(orderId);
@@ -51,10 +59,13 @@ public sealed class OrderChanges
     {
         lock (_gate)
         {
-            if (!_subscribers.TryGetValue(subscription.UserId, out var current))
-                return;
-            var remaining = current.Remove(subscription);
-            _subscribers = remaining.IsEmpty ? _subscribers.Remove(subscription.UserId) : _subscribers.SetItem(subscription.UserId, remaining);
+            foreach (var key in subscription.Keys.Distinct(StringComparer.Ordinal))
+            {
+                if (!_subscribers.TryGetValue(key, out var current))
+                    continue;
+                var remaining = current.Remove(subscription);
+                _subscribers = remaining.IsEmpty ? _subscribers.Remove(key) : _subscribers.SetItem(key, remaining);
+            }
         }
     }
 }
@@ -66,16 +77,16 @@ public sealed class OrderSubscription : IDisposable
     private readonly Channel<string> _buffer;
     private int _dropped;
 
-    internal OrderSubscription(OrderChanges feed, string userId, int capacity)
+    internal OrderSubscription(OrderChanges feed, IReadOnlyList<string> keys, int capacity)
     {
         _feed = feed;
-        UserId = userId;
+        Keys = keys;
         _buffer = Channel.CreateBounded<string>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
     }
 
-    public string UserId { get; }
+    public IReadOnlyList<string> Keys { get; }
 
     public ChannelReader<string> Reader => _buffer.Reader;
 

@@ -6,14 +6,16 @@ using Tavolo.PromoCodes;
 namespace Tavolo.Orders;
 
 public sealed record OrderView(
-    string OrderId, string UserId, string RestaurantId, string Status, IReadOnlyList<OrderItem> Items, decimal Subtotal,
+    string OrderId, string UserId, string CustomerName, string RestaurantId, string RestaurantName, string Currency, string Status,
+    IReadOnlyList<OrderItem> Items, decimal Subtotal,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PromoCode,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DiscountPercentage,
     decimal Discount, decimal Total, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public static OrderView From(Order o) => new(
-        o.OrderId, o.UserId, o.RestaurantId, o.Status, o.Items, o.Subtotal, o.PromoCode, o.DiscountPercentage, o.Discount, o.Total,
-        o.CreatedAt, o.UpdatedAt);
+    /// <summary>The view of an order with the names <see cref="OrderViews"/> read.</summary>
+    public static OrderView From(Order o, string customerName, string restaurantName) => new(
+        o.OrderId, o.UserId, customerName, o.RestaurantId, restaurantName, o.Currency, o.Status, o.Items, o.Subtotal, o.PromoCode,
+        o.DiscountPercentage, o.Discount, o.Total, o.CreatedAt, o.UpdatedAt);
 }
 
 /// <summary>An order line as the client sends it: which dish and how many. Any name or price it adds is ignored.</summary>

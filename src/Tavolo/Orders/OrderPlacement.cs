@@ -21,12 +21,12 @@ public sealed class OrderPlacement(IOrderStore orders, IOptions<Microsoft.AspNet
 {
     public enum Result { Created, SameRequest, DifferentRequest, OtherCustomers }
 
-    public async Task<(Result Result, Order Order)> PlaceAsync(Order order, OrderRequest request, IdempotencyScope? idempotency, CancellationToken cancellationToken)
+    public async Task<(Result Result, Order Order)> PlaceAsync(Order order, OrderView view, OrderRequest request, IdempotencyScope? idempotency, CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint(request);
         var write = idempotency?.WriteFor(new StoredResponse(
             StatusCodes.Status201Created, "application/json; charset=utf-8", Location(order),
-            JsonSerializer.SerializeToUtf8Bytes(OrderView.From(order), json.Value.SerializerOptions.GetTypeInfo(typeof(OrderView)))));
+            JsonSerializer.SerializeToUtf8Bytes(view, json.Value.SerializerOptions.GetTypeInfo(typeof(OrderView)))));
         var insert = await orders.InsertOnceAsync(order, fingerprint, write, cancellationToken);
         if (insert.Inserted)
         {

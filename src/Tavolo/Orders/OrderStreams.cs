@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tavolo.Auth;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 using Tavolo.Users;
 
 namespace Tavolo.Orders;
@@ -29,7 +30,7 @@ public static class OrderStreams
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
         HttpContext context, ClaimsPrincipal caller, IOrderStore orders, OrderChanges changes, StreamSlots slots, StreamAccess access,
-        TimeProvider clock, IOptions<TavoloOptions> options)
+        IRestaurantStore restaurants, RestaurantAccess restaurantAccess, OrderViews views, TimeProvider clock, IOptions<TavoloOptions> options)
     {
         if (options.Value.Hosting.Equals("lambda", StringComparison.OrdinalIgnoreCase))
         {
@@ -40,23 +41,37 @@ public static class OrderStreams
                 detail: "This host answers polls instead: GET /orders.");
         }
         var me = caller.Id();
-        var isRestaurant = caller.IsInRole(Roles.Owner);
-        var (slot, refusal) = slots.TryTake("user:" + me, isRestaurant ? me : null); // a restaurant's board counts against its cap
+        // The boards this person handles now (OWNER, MANAGER, KITCHEN); each order of theirs is checked again before it is sent.
+        var boards = (await restaurants.ListMembershipsAsync(me, context.RequestAborted))
+            .Where(m => RestaurantPermissions.Allows(m.Role, RestaurantPermission.HandleOrders)).Select(m => m.RestaurantId).ToList();
+        var (slot, refusal) = slots.TryTake("user:" + me, boards.FirstOrDefault()); // a restaurant's board counts against its cap
         if (refusal is not null)
             return refusal;
+        var follow = new Following(me, boards, caller, orders, restaurantAccess, views);
         using (slot)
-        using (var subscription = changes.Subscribe(me))
+        using (var subscription = changes.Subscribe([OrderChanges.CustomerKey(me), .. boards.Select(OrderChanges.RestaurantKey)]))
         using (var lifetime = ServerSentEvents.Lifetime(context))
-        using (var watch = access.Begin(context, lifetime.Token)) // ends with the session; each order is read through its ownership rule
+        using (var watch = access.Begin(context, lifetime.Token)) // ends with the session; each order is read and checked again
         {
-            await RunAsync(context.Response, subscription, me, isRestaurant, orders, clock, options.Value.Streams, watch.Token);
+            await RunAsync(context.Response, subscription, follow, clock, options.Value.Streams, watch.Token);
         }
         return TypedResults.Empty;
     }
 
+    /// <summary>What one stream follows: the caller's own orders, and those of the boards it handles while it still may.</summary>
+    private sealed record Following(
+        string Me, IReadOnlyList<string> Boards, ClaimsPrincipal Caller, IOrderStore Orders, RestaurantAccess Access, OrderViews Views)
+    {
+        public async Task<Order?> ReadAsync(string orderId, CancellationToken cancellationToken) =>
+            await Orders.FindAsync(orderId, null, cancellationToken) is { } order
+                && (order.UserId == Me || await Access.AllowsAsync(Caller, order.RestaurantId, RestaurantPermission.HandleOrders, cancellationToken))
+                ? order
+                : null;
+    }
+
     private static async Task RunAsync(
-        HttpResponse response, OrderSubscription subscription, string me, bool isRestaurant, IOrderStore orders, TimeProvider clock,
-        StreamOptions options, CancellationToken cancellationToken)
+        HttpResponse response, OrderSubscription subscription, Following follow, TimeProvider clock, StreamOptions options,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -82,14 +97,14 @@ public static class OrderStreams
                 var batch = subscription.Drain();
                 if (subscription.TakeDropped() > 0)
                 {
-                    await ResyncAsync(response, me, isRestaurant, orders, cancellationToken);
+                    await ResyncAsync(response, follow, cancellationToken);
                     continue;
                 }
                 foreach (var orderId in batch)
                 {
-                    // Read again through the ownership query: the store is the truth, and only the caller's orders pass.
-                    if (await orders.FindAsync(orderId, me, cancellationToken) is { } order)
-                        await SendAsync(response, order, cancellationToken);
+                    // Read again and checked again: the store is the truth, and a board left behind sends nothing more.
+                    if (await follow.ReadAsync(orderId, cancellationToken) is { } order)
+                        await SendAsync(response, order, follow.Views, cancellationToken);
                 }
             }
         }
@@ -99,16 +114,20 @@ public static class OrderStreams
         }
     }
 
-    /// <summary>Changes were dropped: the newest orders again, as customer and (for a restaurant) as restaurant, oldest first.</summary>
-    private static async Task ResyncAsync(HttpResponse response, string me, bool isRestaurant, IOrderStore orders, CancellationToken cancellationToken)
+    /// <summary>Changes were dropped: the newest orders again, as customer and for each board still handled, oldest first.</summary>
+    private static async Task ResyncAsync(HttpResponse response, Following follow, CancellationToken cancellationToken)
     {
-        var recent = (await orders.ListAsync(new OrderFilter(me, null, null), null, ResyncLimit, cancellationToken)).ToList();
-        if (isRestaurant)
-            recent.AddRange(await orders.ListAsync(new OrderFilter(null, me, null), null, ResyncLimit, cancellationToken));
+        var recent = (await follow.Orders.ListAsync(new OrderFilter(follow.Me, null, null), null, ResyncLimit, cancellationToken)).ToList();
+        foreach (var board in follow.Boards)
+        {
+            if (await follow.Access.AllowsAsync(follow.Caller, board, RestaurantPermission.HandleOrders, cancellationToken))
+                recent.AddRange(await follow.Orders.ListAsync(new OrderFilter(null, board, null), null, ResyncLimit, cancellationToken));
+        }
         foreach (var order in recent.DistinctBy(o => o.OrderId).OrderBy(o => o.UpdatedAt))
-            await SendAsync(response, order, cancellationToken);
+            await SendAsync(response, order, follow.Views, cancellationToken);
     }
 
-    private static Task SendAsync(HttpResponse response, Order order, CancellationToken cancellationToken) =>
-        ServerSentEvents.WriteAsync(response, "order", JsonSerializer.SerializeToUtf8Bytes(OrderView.From(order), OrdersJson.Default.OrderView), cancellationToken);
+    private static async Task SendAsync(HttpResponse response, Order order, OrderViews views, CancellationToken cancellationToken) =>
+        await ServerSentEvents.WriteAsync(response, "order",
+            JsonSerializer.SerializeToUtf8Bytes(await views.ViewAsync(order, cancellationToken), OrdersJson.Default.OrderView), cancellationToken);
 }

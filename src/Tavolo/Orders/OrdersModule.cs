@@ -11,6 +11,7 @@ public static class OrdersModule
         services.AddSingleton<OrderRedemptions>();
         services.AddSingleton<OrderPlacement>();
         services.AddSingleton<OrderChanges>();
+        services.AddSingleton<OrderViews>();
         services.TryAddSingleton<StreamSlots>(); // shared with the waitlist streams: one cap per user over all streams
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(OrdersJson.Default));
         return services;

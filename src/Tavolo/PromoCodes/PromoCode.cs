@@ -45,11 +45,12 @@ public sealed record Redemption(int? DiscountPercentage, string? Refusal, bool C
 }
 
 /// <summary>
-/// A back-office query: the filters of API.md plus the caller's visibility (<c>VisibleCreatedBy</c>,
-/// <c>VisibleOwnerId</c>: an owner sees what it created, a customer what it may use, an admin everything).
+/// A back-office query: the filters of API.md plus the caller's visibility (<c>VisibleOwnerId</c> and
+/// <c>VisibleRestaurantIds</c>: a person sees the codes it may use and those of the restaurants whose codes it manages;
+/// an admin, with neither set, everything).
 /// </summary>
 public sealed record PromoCodeFilter(
-    string? VisibleCreatedBy = null, string? VisibleOwnerId = null,
+    IReadOnlyList<string>? VisibleRestaurantIds = null, string? VisibleOwnerId = null,
     string? OwnerId = null, string? CreatedBy = null, bool? Active = null, int? MinDiscount = null, int? MaxDiscount = null,
     DateTime? ExpiresAfter = null, DateTime? ExpiresBefore = null, string? Query = null, string Sort = PromoSort.Default,
     string? RestaurantId = null);

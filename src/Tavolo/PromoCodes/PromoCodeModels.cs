@@ -7,12 +7,13 @@ using Tavolo.Platform;
 namespace Tavolo.PromoCodes;
 
 public sealed record PromoCodeView(
-    string Code, string OwnerId, string CreatedBy, string? RestaurantId, int DiscountPercentage, DateTime ExpiresAt, string Description,
+    string Code, string OwnerId, string OwnerName, string CreatedBy, string? RestaurantId, int DiscountPercentage, DateTime ExpiresAt, string Description,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxRedemptions,
     int Redemptions, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public static PromoCodeView From(PromoCode c) => new(
-        c.Code, c.OwnerId, c.CreatedBy, c.RestaurantId, c.DiscountPercentage, c.ExpiresAt, c.Description, c.MaxRedemptions, c.Redemptions,
+    /// <summary>The view of a code with its customer's name (read when shown; a deleted account: "Deleted customer").</summary>
+    public static PromoCodeView From(PromoCode c, string ownerName) => new(
+        c.Code, c.OwnerId, ownerName, c.CreatedBy, c.RestaurantId, c.DiscountPercentage, c.ExpiresAt, c.Description, c.MaxRedemptions, c.Redemptions,
         c.CreatedAt, c.UpdatedAt);
 }
 
@@ -22,13 +23,18 @@ public sealed record PromoCodeView(
 /// </summary>
 public sealed record PromoCodeRequest(
     string? Code, string? OwnerId, int? DiscountPercentage, DateTime? ExpiresAt, string? Description, int? MaxRedemptions,
-    string? RestaurantId = null) : IValidatable
+    string? RestaurantId = null, string? OwnerEmail = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
         if (Code is not null && !PromoCodeRules.IsWellFormed(Code))
             errors.Add("code", "Must be 4 to 32 of A–Z, 0–9 and -.");
-        errors.Text("ownerId", OwnerId, 1, 64);
+        if ((OwnerId is null) == (OwnerEmail is null))
+            errors.Add(OwnerId is null ? "ownerId" : "ownerEmail", "Give ownerId or ownerEmail (the customer who may use the code): exactly one.");
+        else if (OwnerId is not null)
+            errors.Text("ownerId", OwnerId, 1, 64);
+        else
+            Users.UserRules.Email(errors, OwnerEmail);
         errors.Range("discountPercentage", DiscountPercentage, 1, 100);
         if (ExpiresAt is null)
             errors.Add("expiresAt", "Required.");
@@ -97,14 +103,14 @@ public sealed record PromoCodeListQuery : IValidatable
     }
 
     /// <summary>The filter (call after <see cref="Validate"/> passed), narrowed to what the caller may see.</summary>
-    public PromoCodeFilter ToFilter(string? visibleCreatedBy, string? visibleOwnerId) => new(
-        visibleCreatedBy, visibleOwnerId, OwnerId, CreatedBy, Active is null ? null : Active == "true",
+    public PromoCodeFilter ToFilter(IReadOnlyList<string>? visibleRestaurantIds, string? visibleOwnerId) => new(
+        visibleRestaurantIds, visibleOwnerId, OwnerId, CreatedBy, Active is null ? null : Active == "true",
         Percentage(null, "", MinDiscount), Percentage(null, "", MaxDiscount), Time(null, "", ExpiresAfter), Time(null, "", ExpiresBefore),
         string.IsNullOrEmpty(Q) ? null : Q, Sort ?? PromoSort.Default, RestaurantId);
 
     /// <summary>What a cursor is bound to: the caller's view and every filter, so a cursor cannot cross lists.</summary>
     public string Scope(PromoCodeFilter filter) => string.Join('|',
-        "promo-codes", filter.VisibleCreatedBy, filter.VisibleOwnerId, OwnerId, CreatedBy, Active, MinDiscount, MaxDiscount,
+        "promo-codes", filter.VisibleRestaurantIds is null ? null : string.Join(',', filter.VisibleRestaurantIds), filter.VisibleOwnerId, OwnerId, CreatedBy, Active, MinDiscount, MaxDiscount,
         ExpiresAfter, ExpiresBefore, Q, filter.Sort, RestaurantId);
 
     private static int? Percentage(ValidationErrors? errors, string field, string? value)

@@ -1,36 +1,34 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Tavolo.Auth;
 using Tavolo.Platform;
 using Tavolo.Users;
 
 namespace Tavolo.Restaurants;
 
-/// <summary>What the restaurant routes need.</summary>
-public sealed record RestaurantServices([FromServices] IMenuStore Menus, [FromServices] IUserStore Users, [FromServices] Cursors Cursors, [FromServices] TimeProvider Clock);
-
-/// <summary>The public restaurant directory and menus, and each restaurant's own menu writes (admins may write any).</summary>
+/// <summary>Restaurants as records: the public directory and profiles; create (owner accounts), edit, delete; where I work.</summary>
 public static class RestaurantEndpoints
 {
-    internal static void Map(RouteGroupBuilder restaurants)
+    internal static void Map(RouteGroupBuilder restaurants, IEndpointRouteBuilder app)
     {
-        restaurants.MapGet("/", List).WithSummary("The restaurant directory: every owner account, by name; ?q= filters by name.");
-        restaurants.MapGet("/{restaurantId}/menu", Menu).WithSummary("A restaurant's whole menu (at most 500 items) by category, then name.");
-        restaurants.MapGet("/{restaurantId}/menu/items/{itemId}", Get).WithSummary("One menu item.");
-        var writes = restaurants.MapGroup("/{restaurantId}/menu/items").RequireAuthorization(Policies.Staff);
-        writes.MapPost("/", Create).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Add a dish to the menu (the restaurant, admin); the 501st is refused with 409.");
-        writes.MapPut("/{itemId}", Replace).WithSummary("Replace a dish (the restaurant, admin); orders already placed keep their price.");
-        writes.MapDelete("/{itemId}", Delete).WithSummary("Take a dish off the menu (the restaurant, admin).");
+        restaurants.MapGet("/", List).WithSummary("The restaurant directory, by name; ?q= filters by name.");
+        restaurants.MapPost("/", Create).RequireAuthorization(Policies.Staff).ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Open a restaurant (owner accounts, admin): the caller becomes its OWNER.");
+        restaurants.MapGet("/{restaurantId}", Get).WithSummary("A restaurant's public profile.");
+        restaurants.MapPut("/{restaurantId}", Replace).RequireAuthorization().ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Replace the profile (OWNER, MANAGER, admin).");
+        restaurants.MapDelete("/{restaurantId}", Delete).RequireAuthorization().ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Delete the restaurant with its waitlists, menu, staff and invitations (OWNER, admin); its orders stay.");
+        app.MapGet("/users/me/restaurants", Mine).WithTags("Restaurants").RequireAuthorization()
+            .WithSummary("Where the caller works, with its role there, by name.");
     }
 
-    private static async Task<Results<Ok<Page<RestaurantView>>, ValidationProblem>> List(
-        [AsParameters] RestaurantListQuery query, [AsParameters] RestaurantServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<RestaurantProfileView>>, ValidationProblem>> List(
+        [AsParameters] RestaurantListQuery query, IRestaurantStore restaurants, Cursors cursors, CancellationToken cancellationToken)
     {
         var q = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q.Trim();
         var scope = "restaurants|" + q;
-        if (!services.Cursors.TryAfter(scope, query.Cursor, out var position))
+        if (!cursors.TryAfter(scope, query.Cursor, out var position))
             return Paging.InvalidCursor();
         (string Name, string Id)? after = null;
         if (position is not null)
@@ -41,66 +39,68 @@ public static class RestaurantEndpoints
             after = (position[..bar], position[(bar + 1)..]);
         }
         var limit = PageLimit.Parse(query.Limit);
-        var rows = await services.Users.ListByNameAsync(Roles.Owner, q, after, limit + 1, cancellationToken);
-        return TypedResults.Ok(services.Cursors.ToPage(scope, rows, limit, u => new RestaurantView(u.Id, u.Name), u => u.Name + "|" + u.Id));
+        var rows = await restaurants.ListByNameAsync(q, after, limit + 1, cancellationToken);
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, RestaurantProfileView.From, r => r.Name + "|" + r.Id));
     }
 
-    private static async Task<Results<Ok<MenuView>, ProblemHttpResult>> Menu(
-        string restaurantId, [AsParameters] RestaurantServices services, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RestaurantView>, ProblemHttpResult>> Create(
+        RestaurantRequest request, ClaimsPrincipal caller, IRestaurantStore restaurants, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await services.Users.FindAsync(restaurantId, cancellationToken) is not { Role: Roles.Owner } restaurant)
+        var now = clock.GetUtcNow().UtcDateTime;
+        var restaurant = request.ToRestaurant(Ids.New(), now, now);
+        if (!await restaurants.CreateAsync(restaurant, caller.Id(), cancellationToken))
+            return Problems.Conflict("A restaurant with this id already exists."); // a fresh id: does not happen
+        return TypedResults.Created($"/restaurants/{restaurant.Id}", RestaurantView.From(restaurant));
+    }
+
+    private static async Task<Results<Ok<RestaurantProfileView>, ProblemHttpResult>> Get(
+        string restaurantId, IRestaurantStore restaurants, CancellationToken cancellationToken) =>
+        await restaurants.FindAsync(restaurantId, cancellationToken) is { } restaurant
+            ? TypedResults.Ok(RestaurantProfileView.From(restaurant))
+            : Problems.NotFound("No such restaurant.");
+
+    private static async Task<Results<Ok<RestaurantView>, ProblemHttpResult>> Replace(
+        string restaurantId, RestaurantRequest request, ClaimsPrincipal caller, IRestaurantStore restaurants, RestaurantAccess access,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var allowed = await access.CheckAsync(caller, restaurantId, RestaurantPermission.EditProfile, cancellationToken);
+        if (!allowed.Allowed)
+            return allowed.Refusal("No such restaurant.");
+        if (await restaurants.FindAsync(restaurantId, cancellationToken) is not { } current)
             return Problems.NotFound("No such restaurant.");
-        var items = await services.Menus.ListAsync(restaurantId, cancellationToken);
-        return TypedResults.Ok(new MenuView(restaurant.Id, restaurant.Name, MenuRules.InMenuOrder(items).Select(MenuItemView.From).ToList()));
-    }
-
-    private static async Task<Results<Ok<MenuItemView>, ProblemHttpResult>> Get(
-        string restaurantId, string itemId, [AsParameters] RestaurantServices services, CancellationToken cancellationToken) =>
-        await services.Menus.FindAsync(restaurantId, itemId, cancellationToken) is { } item
-            ? TypedResults.Ok(MenuItemView.From(item))
-            : Problems.NotFound("No such menu item.");
-
-    private static async Task<Results<Created<MenuItemView>, ValidationProblem, ProblemHttpResult>> Create(
-        string restaurantId, MenuItemRequest request, ClaimsPrincipal caller, [AsParameters] RestaurantServices services,
-        CancellationToken cancellationToken)
-    {
-        if (!await WritesMenuAsync(caller, restaurantId, services.Users, cancellationToken))
-            return Problems.NotFound("No such restaurant.");
-        var now = services.Clock.GetUtcNow().UtcDateTime;
-        var item = request.ToItem(Ids.New(), restaurantId, now, now);
-        if (!await services.Menus.AddAsync(item, MenuRules.MaxItems, cancellationToken))
-            return Problems.Conflict($"A menu holds at most {MenuRules.MaxItems} items; delete one first.");
-        return TypedResults.Created($"/restaurants/{restaurantId}/menu/items/{item.Id}", MenuItemView.From(item));
-    }
-
-    private static async Task<Results<Ok<MenuItemView>, ValidationProblem, ProblemHttpResult>> Replace(
-        string restaurantId, string itemId, MenuItemRequest request, ClaimsPrincipal caller, [AsParameters] RestaurantServices services,
-        CancellationToken cancellationToken)
-    {
-        if (!await WritesMenuAsync(caller, restaurantId, services.Users, cancellationToken))
-            return Problems.NotFound("No such menu item.");
-        var now = services.Clock.GetUtcNow().UtcDateTime;
-        return await services.Menus.ReplaceAsync(request.ToItem(itemId, restaurantId, now, now), cancellationToken) is { } replaced
-            ? TypedResults.Ok(MenuItemView.From(replaced))
-            : Problems.NotFound("No such menu item.");
+        var replaced = request.ToRestaurant(restaurantId, current.CreatedAt, clock.GetUtcNow().UtcDateTime);
+        return await restaurants.ReplaceAsync(replaced, cancellationToken)
+            ? TypedResults.Ok(RestaurantView.From(replaced))
+            : Problems.NotFound("No such restaurant.");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string restaurantId, string itemId, ClaimsPrincipal caller, [AsParameters] RestaurantServices services, CancellationToken cancellationToken)
+        string restaurantId, ClaimsPrincipal caller, RestaurantAccess access, RestaurantRemoval removal, CancellationToken cancellationToken)
     {
-        if (!await WritesMenuAsync(caller, restaurantId, services.Users, cancellationToken))
-            return Problems.NotFound("No such menu item.");
-        return await services.Menus.DeleteAsync(restaurantId, itemId, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("No such menu item.");
+        var allowed = await access.CheckAsync(caller, restaurantId, RestaurantPermission.DeleteRestaurant, cancellationToken);
+        if (!allowed.Allowed)
+            return allowed.Refusal("No such restaurant.");
+        return await removal.DeleteAsync(restaurantId, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("No such restaurant.");
+    }
+
+    private static async Task<Ok<WorkplacesView>> Mine(ClaimsPrincipal caller, IRestaurantStore restaurants, CancellationToken cancellationToken)
+    {
+        var items = new List<WorkplaceView>();
+        foreach (var membership in await restaurants.ListMembershipsAsync(caller.Id(), cancellationToken))
+        {
+            if (await restaurants.FindAsync(membership.RestaurantId, cancellationToken) is { } restaurant)
+                items.Add(new WorkplaceView(RestaurantView.From(restaurant), membership.Role));
+        }
+        return TypedResults.Ok(new WorkplacesView(
+            items.OrderBy(i => i.Restaurant.Name, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.Restaurant.Id, StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>
-    /// A menu is written by its restaurant or an admin (and only a restaurant has one). Anyone else gets "not found":
-    /// the restaurant is public, but whether its menu's writes exist for you is not.
+    /// An owner account's first restaurant, made with the account: its id is the account's, so clients written when a
+    /// restaurant was an account (restaurantId = the owner's user id) keep working.
     /// </summary>
-    private static async Task<bool> WritesMenuAsync(ClaimsPrincipal caller, string restaurantId, IUserStore users, CancellationToken cancellationToken)
-    {
-        if (caller.Id() == restaurantId)
-            return caller.IsInRole(Roles.Owner);
-        return caller.IsAdmin() && await users.FindAsync(restaurantId, cancellationToken) is { Role: Roles.Owner };
-    }
+    public static Task<bool> CreateFirstAsync(User owner, string? restaurantName, IRestaurantStore restaurants, CancellationToken cancellationToken) =>
+        restaurants.CreateAsync(new Restaurant(
+            owner.Id, string.IsNullOrWhiteSpace(restaurantName) ? owner.Name : restaurantName.Trim(), null, null, null,
+            Restaurant.DefaultTimeZone, Restaurant.DefaultCurrency, null, owner.CreatedAt, owner.CreatedAt), owner.Id, cancellationToken);
 }

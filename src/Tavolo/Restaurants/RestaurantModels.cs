@@ -4,9 +4,6 @@ using Tavolo.Platform;
 
 namespace Tavolo.Restaurants;
 
-/// <summary>An entry of the public directory: an owner account.</summary>
-public sealed record RestaurantView(string Id, string Name);
-
 public sealed record MenuItemView(
     string Id, string RestaurantId, string Name,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description,
@@ -19,7 +16,7 @@ public sealed record MenuItemView(
         new(i.Id, i.RestaurantId, i.Name, i.Description, i.Price + 0.00m, i.Category, i.Available, i.CreatedAt, i.UpdatedAt);
 }
 
-public sealed record MenuView(string RestaurantId, string RestaurantName, IReadOnlyList<MenuItemView> Items);
+public sealed record MenuView(string RestaurantId, string RestaurantName, string Currency, IReadOnlyList<MenuItemView> Items);
 
 /// <summary>A new menu item, or (PUT) the whole replacement of one.</summary>
 public sealed record MenuItemRequest(string? Name, string? Description, decimal? Price, string? Category, bool? Available) : IValidatable
@@ -59,7 +56,19 @@ public sealed record RestaurantListQuery : IValidatable
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(Page<RestaurantView>))]
+[JsonSerializable(typeof(Page<RestaurantProfileView>))]
+[JsonSerializable(typeof(RestaurantProfileView))]
+[JsonSerializable(typeof(RestaurantView))]
+[JsonSerializable(typeof(RestaurantRequest))]
+[JsonSerializable(typeof(WorkplacesView))]
+[JsonSerializable(typeof(WorkplaceView))]
+[JsonSerializable(typeof(StaffView))]
+[JsonSerializable(typeof(StaffMemberView))]
+[JsonSerializable(typeof(StaffRoleRequest))]
+[JsonSerializable(typeof(InvitationRequest))]
+[JsonSerializable(typeof(InvitationCreatedView))]
+[JsonSerializable(typeof(InvitationsView))]
+[JsonSerializable(typeof(InvitationPreview))]
 [JsonSerializable(typeof(MenuView))]
 [JsonSerializable(typeof(MenuItemView))]
 [JsonSerializable(typeof(MenuItemRequest))]

@@ -25,8 +25,14 @@ public static class PromoCodeSql
             parameters.AddRange(values);
         }
 
-        if (filter.VisibleCreatedBy is { } visibleCreator) Add("created_by = @visibleCreatedBy", ("@visibleCreatedBy", visibleCreator));
-        if (filter.VisibleOwnerId is { } visibleOwner) Add("owner_id = @visibleOwnerId", ("@visibleOwnerId", visibleOwner));
+        if (filter.VisibleOwnerId is { } visibleOwner)
+        {
+            // A non-admin sees the codes it may use, and those of the restaurants whose codes it manages.
+            var restaurants = filter.VisibleRestaurantIds ?? [];
+            var names = restaurants.Select((_, i) => "@visibleRestaurant" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Add(names.Count == 0 ? "owner_id = @visibleOwnerId" : $"(owner_id = @visibleOwnerId OR restaurant_id IN ({string.Join(", ", names)}))",
+                [("@visibleOwnerId", visibleOwner), .. names.Zip(restaurants, (name, id) => (name, (object?)id))]);
+        }
         if (filter.OwnerId is { } owner) Add("owner_id = @ownerId", ("@ownerId", owner));
         if (filter.CreatedBy is { } creator) Add("created_by = @createdBy", ("@createdBy", creator));
         if (filter.RestaurantId is { } restaurant) Add("restaurant_id = @restaurantId", ("@restaurantId", restaurant));

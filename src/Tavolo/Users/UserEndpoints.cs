@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tavolo.Auth;
 using Tavolo.Platform;
+using Tavolo.Restaurants;
 
 namespace Tavolo.Users;
 
@@ -35,18 +36,34 @@ public static class UserEndpoints
     }
 
     private static Task<Results<Created<UserView>, ProblemHttpResult>> Create(
-        CreateUserRequest request, IUserStore users, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
-        CreateUserAsync(request.Email!, request.Name!, request.Role!, request.Password!, users, passwords, clock, cancellationToken);
+        CreateUserRequest request, IUserStore users, IRestaurantStore restaurants, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken) =>
+        CreateUserAsync(request.Email!, request.Name!, request.Role!, request.Password!, users, restaurants, passwords, clock, cancellationToken);
 
-    /// <summary>Creates an account (registration and the admin route): 201 with its location, or 409 for a taken email.</summary>
+    /// <summary>
+    /// Creates an account (registration and the admin route): 201 with its location, or 409 for a taken email. An
+    /// <c>owner</c> account opens its first restaurant with it (whose id is the account's); should that fail, the
+    /// account is taken back, so that no owner is left without the restaurant it registered.
+    /// </summary>
     public static async Task<Results<Created<UserView>, ProblemHttpResult>> CreateUserAsync(
-        string email, string name, string role, string password, IUserStore users, Passwords passwords, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string email, string name, string role, string password, IUserStore users, IRestaurantStore restaurants, Passwords passwords,
+        TimeProvider clock, CancellationToken cancellationToken, string? restaurantName = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new User(Ids.New(), email.Trim(), name.Trim(), role, passwords.Hash(password), now, now);
         if (await users.CreateAsync(user, cancellationToken) == UserWrite.EmailTaken)
             return Problems.Conflict("An account with this email already exists.");
+        if (role == Roles.Owner)
+        {
+            try
+            {
+                await RestaurantEndpoints.CreateFirstAsync(user, restaurantName, restaurants, CancellationToken.None);
+            }
+            catch
+            {
+                await users.DeleteAsync(user.Id, CancellationToken.None);
+                throw;
+            }
+        }
         return TypedResults.Created($"/users/{user.Id}", UserView.From(user));
     }
 
@@ -98,12 +115,15 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, ClaimsPrincipal caller, IUserStore users, ISessionStore sessions, TimeProvider clock, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal caller, IUserStore users, ISessionStore sessions, RestaurantRemoval restaurants, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (await FindVisibleAsync(id, caller, users, cancellationToken) is not { } user)
             return Problems.NotFound();
-        // Sessions first: a crash in between leaves a signed-out user, never a deleted user still signed in.
+        // Sessions first: a crash in between leaves a signed-out user, never a deleted user still signed in. Then its
+        // places at restaurants (a restaurant it alone owned goes with it), then the account.
         await sessions.RevokeAllAsync(user.Id, exceptSessionId: null, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        await restaurants.LeaveAllAsync(user.Id, cancellationToken);
         return await users.DeleteAsync(user.Id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound();
     }
 

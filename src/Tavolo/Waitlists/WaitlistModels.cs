@@ -200,6 +200,8 @@ public static partial class WaiteeRules
             errors.Add("webhookUrl", "Must be an absolute http(s) URL."); // https-only (unless allowed) is checked when saved
     }
 
+    public static bool IsE164(string phone) => E164().IsMatch(phone);
+
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex E164();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tavolo.Platform;
 using Tavolo.Waitlists.Notifications;
@@ -17,7 +18,7 @@ public static class WaitlistsModule
         services.AddSingleton<StreamSlots>();
         services.AddSingleton<GuestLines>();
         services.AddSingleton<JoinLimits>();
-        services.AddSingleton<EmailChannel>();
+        services.TryAddSingleton<EmailChannel>();
         services.AddSingleton<WebhookResolver>();
         // A named client and a plain factory rather than AddHttpClient<WebhookChannel>(): a typed client is built through
         // ActivatorUtilities.CreateFactory, which compiles an expression tree in the JIT build (docs/performance.md).

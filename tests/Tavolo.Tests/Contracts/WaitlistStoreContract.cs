@@ -33,31 +33,36 @@ public abstract class WaitlistStoreContract<TStore> where TStore : IWaitlistStor
             WaiteeStatus.Waiting, notifyAt, T0.AddMinutes(minute), null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen, default))!;
 
     [Fact]
-    public async Task Waitlists_are_owned_listed_updated_and_deleted_with_everything_on_them()
+    public async Task Waitlists_are_kept_by_restaurant_listed_updated_and_deleted_with_everything_on_them()
     {
-        var owner = "owner-" + Guid.NewGuid().ToString("N");
+        var restaurant = "restaurant-" + Guid.NewGuid().ToString("N");
+        var other = "restaurant-" + Guid.NewGuid().ToString("N");
         var lists = new List<Waitlist>();
         for (var i = 0; i < 3; i++)
-            lists.Add(await NewWaitlistAsync(owner));
-        Assert.Equal(lists[0], await Waitlists.FindAsync(lists[0].Id, owner, default));
-        Assert.Equal(lists[0], await Waitlists.FindAsync(lists[0].Id, null, default));
-        Assert.Null(await Waitlists.FindAsync(lists[0].Id, "someone-else", default));
+            lists.Add(await NewWaitlistAsync(restaurant));
+        var elsewhere = await NewWaitlistAsync(other);
+        Assert.Equal(lists[0], await Waitlists.FindAsync(lists[0].Id, default));
+        Assert.Null(await Waitlists.FindAsync("no-such-waitlist", default));
 
-        var firstPage = await Waitlists.ListAsync(owner, null, 2, default);
-        var secondPage = await Waitlists.ListAsync(owner, firstPage[^1].Id, 2, default);
+        var firstPage = await Waitlists.ListAsync([restaurant], null, 2, default);
+        var secondPage = await Waitlists.ListAsync([restaurant], firstPage[^1].Id, 2, default);
         Assert.Equal(lists.Select(l => l.Id).Order(StringComparer.Ordinal), firstPage.Concat(secondPage).Select(l => l.Id));
+        // Of several restaurants: one list by id, merged.
+        var both = await Waitlists.ListAsync([restaurant, other], null, 10, default);
+        Assert.Equal(lists.Append(elsewhere).Select(l => l.Id).Order(StringComparer.Ordinal), both.Select(l => l.Id));
+        Assert.Equal(lists.Append(elsewhere).Select(l => l.Id).Order(StringComparer.Ordinal).Take(2), (await Waitlists.ListAsync([restaurant, other], null, 2, default)).Select(l => l.Id));
+        Assert.Empty(await Waitlists.ListAsync(["restaurant-with-nothing"], null, 10, default));
 
         var renamed = lists[1] with { Name = "Osteria", IsOpen = false, WebhookUrl = "https://example.com/hook", UpdatedAt = T0.AddMinutes(1) };
         Assert.True(await Waitlists.UpdateAsync(renamed, default));
-        Assert.Equal(renamed, await Waitlists.FindAsync(renamed.Id, owner, default));
-        Assert.False(await Waitlists.UpdateAsync(renamed with { OwnerId = "thief" }, default));
+        Assert.Equal(renamed, await Waitlists.FindAsync(renamed.Id, default));
+        Assert.False(await Waitlists.UpdateAsync(renamed with { RestaurantId = "thief" }, default)); // a waitlist stays with its restaurant
 
         var waitee = await JoinAsync(lists[2], 0);
-        Assert.False(await Waitlists.DeleteAsync(lists[2].Id, "someone-else", default));
-        Assert.True(await Waitlists.DeleteAsync(lists[2].Id, owner, default));
-        Assert.Null(await Waitlists.FindAsync(lists[2].Id, null, default));
+        Assert.True(await Waitlists.DeleteAsync(lists[2].Id, default));
+        Assert.Null(await Waitlists.FindAsync(lists[2].Id, default));
         Assert.Null(await Waitlists.FindByGuestTokenAsync(waitee.GuestToken, default));
-        Assert.False(await Waitlists.DeleteAsync(lists[2].Id, null, default));
+        Assert.False(await Waitlists.DeleteAsync(lists[2].Id, default));
     }
 
     [Fact]

@@ -135,9 +135,9 @@ public sealed class OrderChangesTests
     public void An_order_reaches_its_customer_and_its_restaurant_only_and_an_overflow_is_counted()
     {
         var feed = new OrderChanges();
-        using var customer = feed.Subscribe("c", capacity: 2);
-        using var restaurant = feed.Subscribe("r", capacity: 8);
-        using var stranger = feed.Subscribe("s");
+        using var customer = feed.Subscribe([OrderChanges.CustomerKey("c")], capacity: 2);
+        using var restaurant = feed.Subscribe([OrderChanges.RestaurantKey("r")], capacity: 8);
+        using var stranger = feed.Subscribe([OrderChanges.CustomerKey("s")]);
         feed.Publish(Order("o1", "c", "r"));
         feed.Publish(Order("o2", "c", "r"));
         feed.Publish(Order("o2", "c", "r"));

@@ -185,7 +185,7 @@ public sealed class InsecureAtSendTests(InsecureAtSendApp app) : IClassFixture<I
         var list = await (await staff.PostAsJsonAsync("/waitlists", new { name = "Old" })).ReadJsonAsync(HttpStatusCode.Created);
         // Saved under AllowInsecureWebhooks=true in an earlier life of the database.
         var store = app.Services.GetRequiredService<Tavolo.Waitlists.IWaitlistStore>();
-        var current = (await store.FindAsync((string)list["id"]!, null, default))!;
+        var current = (await store.FindAsync((string)list["id"]!, default))!;
         Assert.True(await store.UpdateAsync(current with { WebhookUrl = receiver.Url }, default));
         var waitee = await (await staff.PostAsJsonAsync($"/waitlists/{list["id"]}/waitees", new { name = "P", partySize = 2, phone = "+14155550100" })).ReadJsonAsync(HttpStatusCode.Created);
         await staff.PostAsync($"/waitlists/{list["id"]}/waitees/{waitee["id"]}/notify", null);

@@ -127,6 +127,7 @@ public sealed partial class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTable
             ["items"] = S(StoredOrderLines.Write(o.Items)),
             ["subtotal"] = S(Decimal(o.Subtotal)), ["discount"] = S(Decimal(o.Discount)), ["total"] = S(Decimal(o.Total)),
             ["createdAt"] = T(o.CreatedAt), ["updatedAt"] = T(o.UpdatedAt), ["version"] = N(o.Version), ["v"] = N(SchemaVersion),
+            ["currency"] = S(o.Currency),
         };
         item.Set("promoCode", o.PromoCode);
         item.Set("discountPercentage", o.DiscountPercentage);
@@ -137,7 +138,8 @@ public sealed partial class DynamoOrderStore(IAmazonDynamoDB dynamo, DynamoTable
         i.Str("orderId"), i.Str("userId"), i.Str("restaurantId"), i.Str("status"),
         StoredOrderLines.Read(i.Str("items")),
         ParseDecimal(i.Str("subtotal")), i.StrOrNull("promoCode"), i.NumberOrNull("discountPercentage"),
-        ParseDecimal(i.Str("discount")), ParseDecimal(i.Str("total")), i.Time("createdAt"), i.Time("updatedAt"), i.Number("version"));
+        ParseDecimal(i.Str("discount")), ParseDecimal(i.Str("total")), i.Time("createdAt"), i.Time("updatedAt"), i.Number("version"),
+        i.StrOrNull("currency") ?? "USD"); // orders placed before currencies were all USD
 
     private static string Decimal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 

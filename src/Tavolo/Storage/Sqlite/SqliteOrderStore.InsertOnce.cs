@@ -15,7 +15,7 @@ public sealed partial class SqliteOrderStore
             var inserted = await connection.ExecuteAsync(
                 $"""
                 INSERT INTO orders ({Columns}, request_fingerprint)
-                VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version, $fingerprint)
+                VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version, $currency, $fingerprint)
                 ON CONFLICT (order_id) DO NOTHING;
                 """, cancellationToken, [.. Parameters(order), ("$fingerprint", requestFingerprint)]) == 1;
             if (!inserted)

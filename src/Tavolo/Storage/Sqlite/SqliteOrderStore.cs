@@ -7,7 +7,7 @@ namespace Tavolo.Storage.Sqlite;
 public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvider clock) : IOrderStore
 {
     private const string Columns =
-        "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version";
+        "order_id, user_id, restaurant_id, status, items, subtotal, promo_code, discount_percentage, discount, total, created_at, updated_at, version, currency";
 
     // An order is read again and again while it is followed (its customer's page, its restaurant's board, a client
     // polling its status) and written a few times in its life, every time through this store, which forgets it then.
@@ -20,7 +20,7 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvid
             await connection.ExecuteAsync(
                 $"""
                 INSERT INTO orders ({Columns})
-                VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version)
+                VALUES ($id, $user, $restaurant, $status, $items, $subtotal, $code, $percentage, $discount, $total, $created, $updated, $version, $currency)
                 ON CONFLICT (order_id) DO NOTHING;
                 """, cancellationToken, Parameters(order)) == 1, cancellationToken));
 
@@ -88,7 +88,7 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvid
         ("$items", StoredOrderLines.Write(o.Items)),
         ("$subtotal", Decimal(o.Subtotal)), ("$code", o.PromoCode), ("$percentage", o.DiscountPercentage),
         ("$discount", Decimal(o.Discount)), ("$total", Decimal(o.Total)),
-        ("$created", Sql.Time(o.CreatedAt)), ("$updated", Sql.Time(o.UpdatedAt)), ("$version", o.Version),
+        ("$created", Sql.Time(o.CreatedAt)), ("$updated", Sql.Time(o.UpdatedAt)), ("$version", o.Version), ("$currency", o.Currency),
     ];
 
     private static string Decimal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
@@ -98,5 +98,5 @@ public sealed partial class SqliteOrderStore(SqliteDatabase database, TimeProvid
         StoredOrderLines.Read(r.GetString(4)),
         decimal.Parse(r.GetString(5), CultureInfo.InvariantCulture), r.GetStringOrNull(6), r.IsDBNull(7) ? null : r.GetInt32(7),
         decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture),
-        r.GetTime(10), r.GetTime(11), r.GetInt32(12));
+        r.GetTime(10), r.GetTime(11), r.GetInt32(12), r.GetString(13));
 }

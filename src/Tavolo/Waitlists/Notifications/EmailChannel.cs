@@ -13,24 +13,22 @@ public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.T
 
     public bool Enabled => _smtp.Enabled;
 
-    public async Task SendAsync(Delivery delivery, CancellationToken cancellationToken)
+    // The notification id as Message-ID: a resend after a crash carries the same id, which lets mail systems that
+    // deduplicate by Message-ID drop the copy.
+    public Task SendAsync(Delivery delivery, CancellationToken cancellationToken) => SendTextAsync(
+        delivery.Notification.To, $"Your table at {AsText(delivery.Waitlist.Name)} is ready",
+        $"Hello {AsText(delivery.Waitee.Name)},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
+            + "Please come to the host stand.\n\n"
+            + $"Your place in line: {_publicBaseUrl}/g/{delivery.Waitee.GuestToken}\n\n— Tavolo",
+        $"{delivery.Notification.Id}@tavolo", cancellationToken);
+
+    /// <summary>A plain-text email to one address; <paramref name="subject"/> must already be one line (<see cref="AsText"/>).</summary>
+    public async Task SendTextAsync(string to, string subject, string text, string messageId, CancellationToken cancellationToken)
     {
-        var message = new MimeMessage
-        {
-            // The notification id as Message-ID: a resend after a crash carries the same id, which lets mail
-            // systems that deduplicate by Message-ID drop the copy.
-            MessageId = $"{delivery.Notification.Id}@tavolo",
-            Subject = $"Your table at {delivery.Waitlist.Name} is ready",
-            Body = new TextPart("plain")
-            {
-                Text = $"Hello {AsText(delivery.Waitee.Name)},\n\nyour table for {delivery.Waitee.PartySize} at {delivery.Waitlist.Name} is ready. "
-                    + "Please come to the host stand.\n\n"
-                    + $"Your place in line: {_publicBaseUrl}/g/{delivery.Waitee.GuestToken}\n\n— Tavolo",
-            },
-        };
+        var message = new MimeMessage { MessageId = messageId, Subject = subject, Body = new TextPart("plain") { Text = text } };
         message.From.Add(MailboxAddress.Parse(_smtp.From));
-        // The waitee's name is anyone's input (self check-in): never a header, so no display name.
-        message.To.Add(new MailboxAddress(string.Empty, delivery.Notification.To));
+        // Names are anyone's input (self check-in): never a header, so no display name.
+        message.To.Add(new MailboxAddress(string.Empty, to));
 
         using var client = new SmtpClient { Timeout = 15_000 };
         var security = _smtp.Security.ToLowerInvariant() switch
@@ -48,5 +46,5 @@ public sealed class EmailChannel(IOptions<SmtpOptions> smtp, IOptions<Platform.T
     }
 
     /// <summary>A name as one line of plain text: control characters (line breaks included) become spaces.</summary>
-    private static string AsText(string name) => string.Concat(name.Select(c => char.IsControl(c) ? ' ' : c));
+    public static string AsText(string name) => string.Concat(name.Select(c => char.IsControl(c) ? ' ' : c));
 }
