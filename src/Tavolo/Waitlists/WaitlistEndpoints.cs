@@ -54,7 +54,7 @@ public static class WaitlistEndpoints
         [AsParameters] WaitlistsQuery query, ClaimsPrincipal caller, IWaitlistStore store, IRestaurantStore restaurants, RestaurantAccess access,
         Cursors cursors, CancellationToken cancellationToken)
     {
-        IReadOnlyCollection<string>? scopeIds;
+        List<string>? scopeIds;
         if (query.RestaurantId is { } one)
         {
             var allowed = await access.CheckAsync(caller, one, RestaurantPermission.RunLine, cancellationToken);
@@ -65,8 +65,12 @@ public static class WaitlistEndpoints
         else if (caller.IsAdmin())
             scopeIds = null;
         else
+        {
             scopeIds = (await restaurants.ListMembershipsAsync(caller.Id(), cancellationToken))
                 .Where(m => RestaurantPermissions.Allows(m.Role, RestaurantPermission.RunLine)).Select(m => m.RestaurantId).ToList();
+            if (scopeIds.Count == 0)
+                return Problems.Forbidden("You run no restaurant's line: waitlists are for a restaurant's OWNER, MANAGER and HOST.");
+        }
         var scope = "waitlists|" + (scopeIds is null ? "*" : string.Join(',', scopeIds));
         if (!cursors.TryAfter(scope, query.Cursor, out var after))
             return Paging.InvalidCursor();

@@ -20,7 +20,6 @@ public static class WebModule
         ("/host", "host.html"),
         ("/w/{waitlistId}", "checkin.html"),
         ("/g/{guestToken}", "guest.html"),
-        ("/restaurants/{restaurantId}", "restaurant.html"),
         ("/menu", "menu.html"),
         ("/account", "account.html"),
     ];
@@ -35,6 +34,19 @@ public static class WebModule
         ["/orders"] = "orders.html",
         ["/promo-codes"] = "promo-codes.html",
     };
+
+    /// <summary>The shared page for a path: one of <see cref="SharedPages"/>, or a restaurant's page (<c>/restaurants/{id}</c>, also its public profile in the API).</summary>
+    public static string? SharedPage(string path)
+    {
+        var trimmed = path.Length > 1 ? path.TrimEnd('/') : path;
+        if (SharedPages.TryGetValue(trimmed, out var file))
+            return file;
+        const string restaurants = "/restaurants/";
+        return trimmed.StartsWith(restaurants, StringComparison.OrdinalIgnoreCase) && trimmed.Length > restaurants.Length
+            && trimmed.IndexOf('/', restaurants.Length) < 0
+            ? "restaurant.html"
+            : null;
+    }
 
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
@@ -80,7 +92,7 @@ public static class WebModule
     public static IApplicationBuilder UseSharedPages(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if (SharedPages.TryGetValue(request.Path.Value is { Length: > 1 } path ? path.TrimEnd('/') : "", out var file))
+        if (SharedPage(request.Path.Value ?? "") is { } file)
         {
             // The page and the JSON share this URL: a cache must key on what the client asked for.
             context.Response.Headers.Vary = "Accept, Sec-Fetch-Dest";

@@ -134,19 +134,22 @@ public sealed class OrderPricingTests(TavoloApp app) : IClassFixture<TavoloApp>
         using var client = customer.Client();
         await OrderAsync(client, owner.Id, null, (dish, 1)); // the restaurant and its dish have been read (and may be kept)
 
-        using var admin = (await app.AdminAsync()).Client();
-        await (await admin.PutAsJsonAsync($"/users/{owner.Id}", new { role = "customer" })).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await issuer.DeleteAsync($"/restaurants/{owner.Id}")).StatusCode); // its OWNER closes it
         await (await client.PostAsJsonAsync("/orders", new
         {
             orderId = Guid.NewGuid().ToString(), restaurantId = owner.Id, items = new[] { new { menuItemId = dish, quantity = 1 } },
         })).AssertFieldErrorAsync("restaurantId");
 
-        await (await admin.PutAsJsonAsync($"/users/{owner.Id}", new { role = "owner" })).ReadJsonAsync(HttpStatusCode.OK);
-        await OrderAsync(client, owner.Id, null, (dish, 1));
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/users/{owner.Id}")).StatusCode);
+        // A restaurant whose only OWNER deletes the account goes with it.
+        var (second, _) = await PartiesAsync();
+        using var secondIssuer = second.Client();
+        var secondDish = (string)(await secondIssuer.AddDishAsync(second.Id, "Soup", 7m))["id"]!;
+        await OrderAsync(client, second.Id, null, (secondDish, 1));
+        using var admin = (await app.AdminAsync()).Client();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/users/{second.Id}")).StatusCode);
         await (await client.PostAsJsonAsync("/orders", new
         {
-            orderId = Guid.NewGuid().ToString(), restaurantId = owner.Id, items = new[] { new { menuItemId = dish, quantity = 1 } },
+            orderId = Guid.NewGuid().ToString(), restaurantId = second.Id, items = new[] { new { menuItemId = secondDish, quantity = 1 } },
         })).AssertFieldErrorAsync("restaurantId");
     }
 }

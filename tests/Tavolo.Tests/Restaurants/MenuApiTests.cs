@@ -68,9 +68,10 @@ public sealed class MenuApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         using var anonymous = app.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync(url, body)).StatusCode);
         using var customer = (await app.NewUserAsync()).Client();
-        await (await customer.PostAsJsonAsync(url, body)).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await customer.PutAsJsonAsync(item, body)).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await customer.DeleteAsync(item)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        // A stranger to the restaurant (a customer, another restaurant's owner): its menu's writes do not exist for it.
+        await (await customer.PostAsJsonAsync(url, body)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await customer.PutAsJsonAsync(item, body)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await customer.DeleteAsync(item)).AssertProblemAsync(HttpStatusCode.NotFound);
         using var otherOwner = (await app.NewUserAsync("owner")).Client();
         await (await otherOwner.PostAsJsonAsync(url, body)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await otherOwner.PutAsJsonAsync(item, body)).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -175,7 +176,7 @@ public sealed class MenuApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         var listed = await anonymous.ListAllAsync($"/restaurants?q={tag.ToUpperInvariant()}&limit=2");
         Assert.Equal([$"bistro {tag}", $"Osteria {tag}", $"Trattoria {tag}"], listed.Select(r => (string)r["name"]!));
         Assert.Equal(ids[$"bistro {tag}"], (string)listed[0]["id"]!);
-        Assert.Equal(["id", "name"], listed[0].Select(p => p.Key));
+        Assert.Equal(["id", "name", "timeZone", "currency"], listed[0].Select(p => p.Key)); // the public profile
         Assert.Contains(await anonymous.ListAllAsync("/restaurants?limit=100"), r => (string)r["id"]! == ids[$"Osteria {tag}"]);
 
         await (await anonymous.GetAsync("/restaurants?limit=0")).AssertFieldErrorAsync("limit");

@@ -44,7 +44,7 @@ public sealed class BadInputFuzzTests(TavoloApp app, ITestOutputHelper output) :
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("TAVOLO_FUZZ_SEED"), out var s) ? s : 20261202;
         var random = new Random(seed);
-        var world = await RouteWorld.CreateAsync(app);
+        var world = await RouteWorld.CreateAsync(app, await Staff.CreateAsync(app));
         var throwaway = await app.NewUserAsync();
         var admin = await app.AdminAsync();
         using var adminClient = admin.Client();

@@ -28,7 +28,7 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Equal(10, (int)waitlist["averageWaitMinutesPerParty"]!);
         Assert.True((bool)waitlist["isOpen"]!);
         Assert.Equal(0, (int)waitlist["waitingCount"]!);
-        Assert.Equal(owner.Id, (string)waitlist["ownerId"]!);
+        Assert.Equal(owner.Id, (string)waitlist["restaurantId"]!); // an owner's first restaurant has the owner's id
         Assert.Equal($"/waitlists/{waitlist["id"]}", response.Headers.Location?.ToString());
         var listed = await (await client.GetAsync("/waitlists")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal([(string)waitlist["id"]!], listed["items"]!.AsArray().Select(w => (string)w!["id"]!));
