@@ -59,7 +59,7 @@ public sealed class DynamoRestaurantStore(IAmazonDynamoDB dynamo, DynamoTables t
     public async Task<IReadOnlyList<Restaurant>> ListByNameAsync(
         string? nameContains, (string Name, string Id)? after, int limit, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, AttributeValue> { [":all"] = S(Directory) };
+        var values = new Dictionary<string, AttributeValue> { [":all"] = S(DirectoryPartition) };
         var condition = "gsi2pk = :all";
         if (after is var (name, id)) { condition += " AND gsi2sk > :after"; values[":after"] = S(NameKey(name, id)); }
         if (nameContains is not null) values[":q"] = S(AsciiLower(nameContains));
@@ -392,7 +392,7 @@ public sealed class DynamoRestaurantStore(IAmazonDynamoDB dynamo, DynamoTables t
             ExpressionAttributeValues = delta > 0 ? new() { [":delta"] = N(delta), [":max"] = N(max) } : new() { [":delta"] = N(delta) },
         }, cancellationToken));
 
-    private const string Directory = "RESTAURANTS";
+    private const string DirectoryPartition = "RESTAURANTS";
 
     private static string Partition(string restaurantId) => "RESTAURANT#" + restaurantId;
 
@@ -420,7 +420,7 @@ public sealed class DynamoRestaurantStore(IAmazonDynamoDB dynamo, DynamoTables t
     internal static Dictionary<string, AttributeValue> ToItem(Restaurant r)
     {
         var item = ProfileKey(r.Id);
-        item["gsi2pk"] = S(Directory);
+        item["gsi2pk"] = S(DirectoryPartition);
         item["gsi2sk"] = S(NameKey(r.Name, r.Id));
         item["nameFolded"] = S(AsciiLower(r.Name));
         item["v"] = N(Version);
