@@ -50,6 +50,9 @@ public static class StorageSetup
                 services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<DynamoWaitlistStore>());
                 services.AddSingleton<IOrderStore, DynamoOrderStore>();
                 services.AddSingleton<IMenuStore, DynamoMenuStore>();
+                services.AddSingleton<IRestaurantStore, DynamoRestaurantStore>();
+                services.AddSingleton<DynamoRestaurantBackfill>();
+                services.AddSingleton<ILambdaEventHandler, RestaurantBackfillEvent>(); // a deploy runs the backfill (docs/dynamodb.md)
                 services.AddSingleton<IIdempotencyStore, DynamoIdempotencyStore>();
                 services.AddHealthChecks().AddCheck<DynamoHealthCheck>("storage");
                 break;
@@ -99,7 +102,11 @@ public static class StorageSetup
         if (options.Aws.CreateResources)
         {
             if (services.GetService<DynamoTables>() is { } tables)
+            {
                 await tables.CreateIfMissingAsync(services.GetRequiredService<IAmazonDynamoDB>(), cancellationToken);
+                // Against a local emulator the first start of this version moves the data itself; on AWS a deploy does.
+                await services.GetRequiredService<DynamoRestaurantBackfill>().RunAsync(cancellationToken: cancellationToken);
+            }
             if (services.GetService<SqsNotificationQueue>() is { } queue)
                 await queue.CreateIfMissingAsync(cancellationToken);
         }

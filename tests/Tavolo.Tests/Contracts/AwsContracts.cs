@@ -70,6 +70,11 @@ public sealed class DynamoMenuStoreTests(DynamoFixture dynamo) : MenuStoreContra
     protected override Tavolo.Restaurants.IMenuStore Store { get; } = new DynamoMenuStore(dynamo.Client, dynamo.Tables);
 }
 
+public sealed class DynamoRestaurantStoreTests(DynamoFixture dynamo) : RestaurantStoreContract, IClassFixture<DynamoFixture>
+{
+    protected override Tavolo.Restaurants.IRestaurantStore Store { get; } = new DynamoRestaurantStore(dynamo.Client, dynamo.Tables);
+}
+
 public sealed class DynamoIdempotencyStoreTests(DynamoFixture dynamo) : IdempotencyStoreContract, IClassFixture<DynamoFixture>
 {
     protected override IIdempotencyStore Store { get; } = new DynamoIdempotencyStore(dynamo.Client, dynamo.Tables);

@@ -62,6 +62,11 @@ public sealed class SqliteMenuStoreTests(SqliteFixture sqlite) : MenuStoreContra
     protected override Tavolo.Restaurants.IMenuStore Store { get; } = new SqliteMenuStore(sqlite.Database, TimeProvider.System);
 }
 
+public sealed class SqliteRestaurantStoreTests(SqliteFixture sqlite) : RestaurantStoreContract, IClassFixture<SqliteFixture>
+{
+    protected override Tavolo.Restaurants.IRestaurantStore Store { get; } = new SqliteRestaurantStore(sqlite.Database, TimeProvider.System);
+}
+
 public sealed class SqliteIdempotencyStoreTests(SqliteFixture sqlite) : IdempotencyStoreContract, IClassFixture<SqliteFixture>
 {
     protected override IIdempotencyStore Store { get; } = new SqliteIdempotencyStore(sqlite.Database, TimeProvider.System);

@@ -55,7 +55,7 @@ public sealed class RecoveryTemplateTests
     public void Every_stateful_resource_outlives_sam_delete_and_replacement()
     {
         var resources = ((YamlMappingNode)Root["Resources"]).Children.Where(r => Stateful.ContainsKey(At(r.Value, "Type").ToString())).ToList();
-        Assert.Equal(5 + 2 + 1 + 1, resources.Count); // five tables, two queues, the database secret, the cluster
+        Assert.Equal(6 + 2 + 1 + 1, resources.Count); // six tables, two queues, the database secret, the cluster
         foreach (var (name, resource) in resources)
         {
             var policy = Stateful[At(resource, "Type").ToString()];

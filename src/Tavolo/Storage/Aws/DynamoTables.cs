@@ -22,7 +22,10 @@ public sealed class DynamoTables(IOptions<TavoloOptions> options)
     /// <summary>Menus: one partition per restaurant (<c>pk</c> = <c>MENU#{restaurantId}</c>), so one Query reads a menu.</summary>
     public DynamoTable Menus => DynamoMenuStore.Table(_prefix);
 
-    public IEnumerable<DynamoTable> All => [Auth, Waitlists, Orders, Idempotency, Menus];
+    /// <summary>Restaurants, their members and invitations: one partition per restaurant; <c>gsi1</c> (memberships by user, invitations by token hash), <c>gsi2</c> (the directory).</summary>
+    public DynamoTable Restaurants => DynamoRestaurantStore.Table(_prefix);
+
+    public IEnumerable<DynamoTable> All => [Auth, Waitlists, Orders, Idempotency, Menus, Restaurants];
 
     public async Task CreateIfMissingAsync(IAmazonDynamoDB dynamo, CancellationToken cancellationToken)
     {
