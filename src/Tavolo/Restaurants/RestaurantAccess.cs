@@ -59,6 +59,10 @@ public sealed class RestaurantAccess(IRestaurantStore restaurants)
         if (caller.IsAdmin())
             return (null, Problems.Validation("restaurantId", "Required: name the restaurant."));
         var memberships = await restaurants.ListMembershipsAsync(caller.Id(), cancellationToken);
+        // Memberships by person are an index that may lag a write by a moment on DynamoDB: an owner who has just
+        // registered reads its first restaurant (whose id is its own) by key instead.
+        if (memberships.Count == 0 && await restaurants.FindMemberAsync(caller.Id(), caller.Id(), cancellationToken) is { } first)
+            memberships = [first];
         if (memberships.Count == 0)
             return (null, Problems.Forbidden("You work at no restaurant: register a restaurant account, or accept an invitation."));
         if (memberships.Count > 1)
