@@ -94,7 +94,7 @@ try
     app.UseMiddleware<RequestLogging>();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
-    app.UseSharedPages(); // /restaurants, /orders, /promo-codes: the page for a browser's navigation, else the API
+    app.UseSharedPages(); // /restaurants, /restaurants/{id}, /orders, /promo-codes: the page for a browser's navigation, else the API
     app.UseBearerTokens(); // the caller from a bearer token, and its user id in the log scope
     app.UseAuthorization();
     app.UseRateLimiter();

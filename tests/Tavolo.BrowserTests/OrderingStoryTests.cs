@@ -30,7 +30,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         var restaurantName = $"Osteria {Guid.NewGuid().ToString("N")[..6]}";
 
         // The restaurant, at a desk: its menu.
-        await using var restaurantContext = await browser.NewContextAsync(new() { BaseURL = origin.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var restaurantContext = await browser.NewContextAsync(new() { BaseURL = origin.ToString(), ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "en-US" });
         var restaurant = new PageWatch(await restaurantContext.NewPageAsync(), origin);
         var restaurantEmail = TavoloApp.NewEmail("osteria");
         await Register(restaurant.Page, restaurantName, restaurantEmail, "Restaurant");
@@ -54,8 +54,8 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await Expect(Dish(restaurant.Page, "Calzone")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("unavailable"));
         await Shot(restaurant.Page, "menu");
 
-        // The customer, on a phone; the restaurant issues it a code (to its id, which /account shows).
-        await using var customerContext = await browser.NewContextAsync(new() { BaseURL = origin.ToString(), ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true });
+        // The customer, on a phone; the restaurant issues it a code (by the email it signs in with).
+        await using var customerContext = await browser.NewContextAsync(new() { BaseURL = origin.ToString(), ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, Locale = "en-US" });
         var customer = new PageWatch(await customerContext.NewPageAsync(), origin);
         var customerEmail = TavoloApp.NewEmail("guest");
         await Register(customer.Page, "Giulia", customerEmail, "Customer");
@@ -75,7 +75,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await restaurant.Page.GetByRole(AriaRole.Link, new() { Name = "Promo codes" }).ClickAsync();
         await restaurant.Page.WaitForURLAsync("**/promo-codes");
         var create = restaurant.Page.GetByRole(AriaRole.Form, new() { Name = "New promo code" });
-        await create.GetByLabel("Customer number").FillAsync(customerNumber);
+        await create.GetByLabel("Customer email").FillAsync(customerEmail);
         await create.GetByLabel("Discount (%)").FillAsync("20");
         await create.GetByLabel("Maximum uses").FillAsync("5");
         await create.GetByLabel("Description").FillAsync("Welcome");
@@ -90,6 +90,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         var issued = restaurant.Page.Locator("li.code", new() { HasText = "Welcome" });
         await Expect(issued).ToHaveCountAsync(1);
         await Expect(issued).ToContainTextAsync("0 of 5 used");
+        await Expect(issued).ToContainTextAsync("Giulia"); // the customer by name
         var code = (await issued.Locator(".code-name").TextContentAsync())!;
         await Shot(restaurant.Page, "promo-codes");
 
@@ -114,7 +115,7 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await basket.Locator("li.basket-line", new() { HasText = "Margherita" }).GetByLabel("Quantity").FillAsync("2");
         await basket.Locator("li.basket-line", new() { HasText = "Margherita" }).GetByLabel("Quantity").PressAsync("Tab");
         await basket.Locator("li.basket-line", new() { HasText = "Tiramisu" }).GetByLabel("Note").FillAsync("Extra cocoa");
-        await Expect(customer.Page.Locator("#subtotal")).ToHaveTextAsync("31.50");
+        await Expect(customer.Page.Locator("#subtotal")).ToHaveTextAsync("$31.50"); // the restaurant's currency (USD by default)
 
         // A wrong code: its reason beside the field. Then the real one.
         await customer.Page.GetByLabel("Promo code").FillAsync("NOSUCHCODE");
@@ -124,14 +125,14 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         await customer.Page.GetByLabel("Promo code").FillAsync(code.ToLowerInvariant());
         await customer.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(customer.Page.Locator("#promo-state")).ToHaveTextAsync($"{code}: 20 % off.");
-        await Expect(customer.Page.Locator("#total")).ToHaveTextAsync("25.20"); // 31.50 − 6.30
+        await Expect(customer.Page.Locator("#total")).ToHaveTextAsync("$25.20"); // 31.50 − 6.30
         await Shot(customer.Page, "restaurant");
 
         // A double click places one order, priced by the server.
         await customer.Page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).DblClickAsync();
         var placed = customer.Page.Locator("#placed");
         await Expect(placed).ToContainTextAsync("Order placed");
-        await Expect(placed.Locator(".total dd")).ToHaveTextAsync("25.20");
+        await Expect(placed.Locator(".total dd")).ToHaveTextAsync("$25.20");
         await Expect(placed).ToContainTextAsync($"{code} (−20 %)");
         await Shot(customer.Page, "restaurant-placed");
 
@@ -139,7 +140,8 @@ public sealed class OrderingStoryTests(LiveApp app, ITestOutputHelper output) : 
         var incoming = restaurant.Page.Locator("li.order", new() { HasText = "Margherita" });
         await Expect(incoming).ToHaveCountAsync(1);
         await Expect(incoming).ToContainTextAsync("Extra cocoa");
-        await Expect(incoming).ToContainTextAsync("25.20");
+        await Expect(incoming).ToContainTextAsync("$25.20");
+        await Expect(incoming).ToContainTextAsync("Giulia"); // who ordered
 
         // The customer follows it on its orders page.
         await customer.Page.GetByRole(AriaRole.Link, new() { Name = "See your orders" }).ClickAsync();

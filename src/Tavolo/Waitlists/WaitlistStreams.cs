@@ -23,7 +23,7 @@ public static class WaitlistStreams
 
     public static IEndpointRouteBuilder MapWaitlistStreams(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/waitlists/{id}/stream", StreamWaitlist).WithTags("Waitlists").RequireAuthorization()
+        app.MapGet("/waitlists/{id}/stream", StreamWaitlist).WithTags("Waitlists").RequireAuthorization() // membership (RunLine) is checked inside
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The line, live: `event: waitlist`, `event: waitee` and `event: notification` as they change.");

@@ -22,30 +22,35 @@ public static class WebModule
         ("/g/{guestToken}", "guest.html"),
         ("/menu", "menu.html"),
         ("/account", "account.html"),
+        ("/team", "team.html"),
+        ("/invite/{token}", "invite.html"),
     ];
 
     /// <summary>
-    /// Pages whose path is also an API route (both contracts bind <c>/restaurants</c>, <c>/orders</c>,
-    /// <c>/promo-codes</c>): not routes, but served by <see cref="UseSharedPages"/> to a browser's navigation only.
+    /// Pages whose path is also an API route (both contracts bind <c>/restaurants</c>, <c>/restaurants/{id}</c>,
+    /// <c>/orders</c>, <c>/promo-codes</c>): not routes, but served by <see cref="UseSharedPages"/> to a browser's
+    /// navigation only. A path may end in one <c>{parameter}</c> segment.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> SharedPages = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["/restaurants"] = "restaurants.html",
+        ["/restaurants/{restaurantId}"] = "restaurant.html",
         ["/orders"] = "orders.html",
         ["/promo-codes"] = "promo-codes.html",
     };
 
-    /// <summary>The shared page for a path: one of <see cref="SharedPages"/>, or a restaurant's page (<c>/restaurants/{id}</c>, also its public profile in the API).</summary>
-    public static string? SharedPage(string path)
+    /// <summary>The shared pages whose path ends in a parameter, by the path before it (<c>/restaurants</c> → restaurant.html).</summary>
+    private static readonly Dictionary<string, string> SharedPagesByParent = SharedPages
+        .Where(p => p.Key.EndsWith('}'))
+        .ToDictionary(p => p.Key[..p.Key.LastIndexOf('/')], p => p.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The shared page a path is (its exact path, or its parent's with one last segment), or null.</summary>
+    public static string? SharedPageFor(string path)
     {
-        var trimmed = path.Length > 1 ? path.TrimEnd('/') : path;
-        if (SharedPages.TryGetValue(trimmed, out var file))
+        if (SharedPages.TryGetValue(path, out var file))
             return file;
-        const string restaurants = "/restaurants/";
-        return trimmed.StartsWith(restaurants, StringComparison.OrdinalIgnoreCase) && trimmed.Length > restaurants.Length
-            && trimmed.IndexOf('/', restaurants.Length) < 0
-            ? "restaurant.html"
-            : null;
+        var slash = path.LastIndexOf('/');
+        return slash > 0 && slash < path.Length - 1 && SharedPagesByParent.TryGetValue(path[..slash], out file) ? file : null;
     }
 
     public const string ContentSecurityPolicy =
@@ -92,7 +97,7 @@ public static class WebModule
     public static IApplicationBuilder UseSharedPages(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if (SharedPage(request.Path.Value ?? "") is { } file)
+        if (SharedPageFor(request.Path.Value is { Length: > 1 } path ? path.TrimEnd('/') : "") is { } file)
         {
             // The page and the JSON share this URL: a cache must key on what the client asked for.
             context.Response.Headers.Vary = "Accept, Sec-Fetch-Dest";

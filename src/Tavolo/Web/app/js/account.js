@@ -6,7 +6,7 @@ import { startPage } from './shell.js';
 import { bindForm, el, notice } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-let me = await startPage({ roles: ['customer', 'owner', 'admin'] });
+let me = await startPage({ page: '/account' });
 const ROLES = { customer: 'Customer', owner: 'Restaurant', admin: 'Admin' };
 
 $('my-id').textContent = me.id;

@@ -65,11 +65,12 @@ export async function signIn(email, password) {
   me = null;
 }
 
-export async function signOut() {
+/** Signs out, then goes to the sign-in page (or to `to`, a path of the app). */
+export async function signOut(to = '/') {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   forget();
   if (refreshToken) await postJson('/auth/logout', { refreshToken }).catch(() => {});
-  location.assign(url('/'));
+  location.assign(url(to));
 }
 
 /** The signed-in user ({id, email, name, role}), or null. Reuses the session this tab already has. */
@@ -82,8 +83,16 @@ export async function currentUser() {
   return me;
 }
 
-/** Where a signed-in user belongs: a restaurant (owner, admin) at its front door, a customer at the restaurants. */
-export const homeFor = (user) => (user.role === 'customer' ? '/restaurants' : '/host');
+/**
+ * Where a signed-in user belongs, by the role at the current restaurant (workplace.js): staff at the front door — the
+ * kitchen at the order board — an admin at the waitlists, everyone else (a customer) at the restaurants.
+ * @param {{role: string}} user
+ * @param {{role: string}|null} workplace the current restaurant and the role there, or null
+ */
+export function homeFor(user, workplace) {
+  if (workplace) return workplace.role === 'KITCHEN' ? '/orders' : '/host';
+  return user.role === 'admin' ? '/host' : '/restaurants';
+}
 
 /** Sends the person to sign in, coming back here afterwards. */
 export function toSignIn() {

@@ -1,10 +1,12 @@
-// /host: the restaurant's front door. The waitlists; one open at a time with its line kept live by the
-// waitlist's event stream (or, where it cannot stream, by polling with ETag); add, notify, seat, remove.
+// /host: the restaurant's front door. The waitlists of the restaurant chosen in the header (an admin who works
+// nowhere: every waitlist); one open at a time with its line kept live by the waitlist's event stream (or, where it
+// cannot stream, by polling with ETag); add, notify, seat, remove. Creating a waitlist is for OWNER and MANAGER.
 import { url } from './base.js';
 import { api, allPages } from './api.js';
 import { live } from './sse.js';
 import { startPage } from './shell.js';
 import { bindForm, clock, compact, el, minutes, minutesSince, notice } from './ui.js';
+import { currentRestaurant, may } from './workplace.js';
 
 const ACTIVE = ['WAITING', 'NOTIFIED'];
 const $ = (id) => document.getElementById(id);
@@ -18,12 +20,16 @@ const state = {
   etag: undefined,
 };
 
-await startPage({ roles: ['owner', 'admin'] });
+const user = await startPage({ page: '/host' });
+const restaurant = currentRestaurant()?.restaurant ?? null; // null: an admin who works nowhere
+const mayCreate = restaurant ? may('manage') || user.role === 'admin' : true;
+$('create').hidden = !mayCreate;
 
 // ---------- the waitlists ----------
 
 function renderLists() {
   $('no-lists').hidden = state.lists.length > 0;
+  $('no-lists').textContent = mayCreate ? 'No waitlist yet. Create the first one for your front door.' : 'No waitlist yet. An owner or manager creates one.';
   $('lists').replaceChildren(...state.lists.map((w) => el('li', {},
     el('button', {
       type: 'button', class: 'pick', 'aria-current': state.current?.id === w.id ? 'true' : null,
@@ -33,7 +39,7 @@ function renderLists() {
 }
 
 bindForm($('create'), async (values, form) => {
-  const created = await api('/waitlists', { method: 'POST', body: compact(values) });
+  const created = await api('/waitlists', { method: 'POST', body: { ...compact(values), restaurantId: restaurant?.id } });
   state.lists.push(created);
   form.reset();
   await select(created.id);
@@ -225,7 +231,7 @@ $('toggle').addEventListener('click', async () => {
 setInterval(() => { if (state.current) renderParties(); }, 30_000); // "waiting N min" moves on
 
 // ---------- start ----------
-state.lists = await allPages('/waitlists');
+state.lists = await allPages(restaurant ? `/waitlists?restaurantId=${encodeURIComponent(restaurant.id)}` : '/waitlists');
 renderLists();
 const wanted = new URLSearchParams(location.search).get('w');
 const first = state.lists.find((w) => w.id === wanted) ?? state.lists[0];

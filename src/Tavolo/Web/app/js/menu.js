@@ -1,18 +1,23 @@
-// /menu: the restaurant edits its menu — add a dish, change its price, mark it unavailable (or back), delete it —
+// /menu: the restaurant chosen in the header edits its menu — add a dish, change its price, mark it unavailable (or back), delete it —
 // grouped by category as guests see it. Each change is one PUT of the whole dish (the API replaces it).
 import { api } from './api.js';
 import { startPage } from './shell.js';
 import { bindForm, compact, el, notice } from './ui.js';
 import { money } from './orders-ui.js';
+import { currentRestaurant } from './workplace.js';
 
 const $ = (id) => document.getElementById(id);
-const user = await startPage({ roles: ['owner'] });
-const base = `/restaurants/${encodeURIComponent(user.id)}/menu/items`;
+await startPage({ page: '/menu' });
+const restaurant = currentRestaurant().restaurant;
+const base = `/restaurants/${encodeURIComponent(restaurant.id)}/menu/items`;
 let items = [];
+let currency = restaurant.currency;
 
 async function load() {
-  const menu = await api(`/restaurants/${encodeURIComponent(user.id)}/menu`, { auth: false });
+  const menu = await api(`/restaurants/${encodeURIComponent(restaurant.id)}/menu`, { auth: false });
   items = menu.items;
+  currency = menu.currency;
+  $('add-price-label').textContent = `Price (${currency})`;
   render();
 }
 
@@ -33,7 +38,7 @@ function dishRow(d) {
       el('span', { class: 'dish-name' }, d.name),
       d.description ? el('span', { class: 'muted dish-description' }, d.description) : null),
     el('div', { class: 'field price-field' },
-      el('label', { for: `price-${d.id}` }, 'Price'),
+      el('label', { for: `price-${d.id}` }, `Price (${currency})`),
       el('input', { id: `price-${d.id}`, name: 'price', inputmode: 'decimal', value: money(d.price), autocomplete: 'off' })),
     el('button', { type: 'submit', class: 'button' }, 'Save price'),
     el('label', { class: 'toggle' }, el('input', {
@@ -53,7 +58,7 @@ function dishRow(d) {
     el('button', { type: 'button', class: 'button quiet', onclick: () => remove(d) }, 'Delete'));
   bindForm(form, async (values) => {
     replace(await api(`${base}/${d.id}`, { method: 'PUT', body: { ...body(d), price: price(values.price) } }));
-    notice(`${d.name} now costs ${money(price(values.price))}.`);
+    notice(`${d.name} now costs ${money(price(values.price), currency)}.`);
   });
   return el('li', { class: `dish${d.available ? '' : ' unavailable'}`, dataset: { id: d.id } }, form);
 }

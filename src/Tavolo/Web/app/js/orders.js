@@ -1,19 +1,20 @@
-// /orders: a customer's orders (cancel while PLACED and within 10 minutes), or — for a restaurant — the orders
-// placed with it, newest first, arriving live through GET /orders/stream, with Acknowledge. Live state comes from the
+// /orders: a customer's orders (cancel while PLACED and within 10 minutes), or — for the OWNER, MANAGER and KITCHEN
+// of the restaurant chosen in the header — the board of the orders placed with it, with the customer's name, newest first, arriving live through GET /orders/stream, with Acknowledge. Live state comes from the
 // stream; the list is read again whenever the stream (re)connects, so nothing that happened while it was down is lost.
 import { api, ApiError } from './api.js';
 import { live } from './sse.js';
 import { startPage } from './shell.js';
 import { clock, el, notice } from './ui.js';
 import { money, orderDetails, STATUS } from './orders-ui.js';
+import { currentRestaurant, may } from './workplace.js';
 
 const $ = (id) => document.getElementById(id);
 const CANCEL_MS = 10 * 60_000;
 
-const user = await startPage({ roles: ['customer', 'owner', 'admin'] });
-const board = user.role === 'owner'; // a restaurant sees the orders placed with it
+const user = await startPage({ page: '/orders' });
+const restaurant = may('handleOrders') ? currentRestaurant().restaurant : null; // the board's restaurant
+const board = restaurant !== null;
 const orders = new Map(); // orderId -> order
-const names = new Map(); // restaurantId -> name (customers see where they ordered)
 let cursor = null;
 
 $('orders-title').textContent = board ? 'Incoming orders' : 'Your orders';
@@ -21,7 +22,7 @@ document.title = `${board ? 'Incoming orders' : 'Your orders'} — Tavolo`;
 
 const listPath = (after) => {
   const params = new URLSearchParams({ limit: '50' });
-  if (board) params.set('restaurantId', user.id);
+  if (board) params.set('restaurantId', restaurant.id);
   if (after) params.set('cursor', after);
   return `/orders?${params}`;
 };
@@ -36,27 +37,17 @@ async function load({ older = false } = {}) {
 
 /** Keeps the newer of two versions of an order (the stream and a list read may cross). */
 function keep(order, { quiet = false } = {}) {
-  if (board ? order.restaurantId !== user.id : order.userId !== user.id && user.role !== 'admin') return;
+  if (board ? order.restaurantId !== restaurant.id : order.userId !== user.id && user.role !== 'admin') return;
   const known = orders.get(order.orderId);
   if (known && Date.parse(known.updatedAt) > Date.parse(order.updatedAt)) return;
   orders.set(order.orderId, order);
   if (!quiet) {
-    if (!known && board) notice(`New order: ${order.items.reduce((n, i) => n + i.quantity, 0)} items, ${money(order.total)}.`);
+    if (!known && board) notice(`New order from ${order.customerName}: ${order.items.reduce((n, i) => n + i.quantity, 0)} items, ${money(order.total, order.currency)}.`);
     else if (known && known.status !== order.status) notice(`Order ${short(order)} is ${STATUS[order.status].toLowerCase()}.`);
   }
 }
 
 const short = (order) => `#${order.orderId.slice(0, 6).toUpperCase()}`;
-
-async function restaurantName(id) {
-  if (!names.has(id)) {
-    names.set(id, '…');
-    api(`/restaurants/${encodeURIComponent(id)}/menu`, { auth: false })
-      .then((m) => { names.set(id, m.restaurantName); render(); })
-      .catch(() => names.set(id, 'A restaurant'));
-  }
-  return names.get(id);
-}
 
 async function act(order, button, path, method, done) {
   button.disabled = true;
@@ -79,7 +70,7 @@ function row(order) {
   if (canCancel) {
     actions.push(el('button', { type: 'button', class: 'button danger', onclick: (e) => act(order, e.currentTarget, `/orders/${order.orderId}`, 'DELETE', `Order ${short(order)} canceled.`) }, 'Cancel order'));
   }
-  const where = board ? null : names.get(order.restaurantId) ?? (restaurantName(order.restaurantId), '…');
+  const where = board ? order.customerName : order.restaurantName; // the board: who ordered; a customer: where
   return el('li', { class: 'order card', dataset: { id: order.orderId, status: order.status } },
     el('div', { class: 'order-head' },
       el('span', { class: 'order-number' }, short(order)),

@@ -1,13 +1,16 @@
 // /promo-codes: the back office. Every filter and sort of GET /promo-codes (kept in the address, so a view can be
-// bookmarked), cursor paging, create with a chosen or generated code, edit, delete, uses shown against the maximum.
+// bookmarked), cursor paging, create with a chosen or generated code for a customer named by email, edit, delete, uses
+// shown against the maximum. Staff see and make the codes of the restaurant chosen in the header; an admin, any.
 import { url } from './base.js';
 import { api, ApiError } from './api.js';
 import { startPage } from './shell.js';
 import { bindForm, compact, el, notice, showProblem } from './ui.js';
+import { currentRestaurant, may } from './workplace.js';
 
 const $ = (id) => document.getElementById(id);
-const user = await startPage({ roles: ['owner', 'admin'] });
-const admin = user.role === 'admin';
+const user = await startPage({ page: '/promo-codes' });
+const restaurant = may('manage') ? currentRestaurant().restaurant : null; // null: an admin working elsewhere or nowhere
+const admin = user.role === 'admin' && !restaurant;
 for (const field of document.querySelectorAll('.admin-only')) field.hidden = !admin;
 
 let filters = Object.fromEntries(new URLSearchParams(location.search));
@@ -24,6 +27,7 @@ const number = (value) => (value === '' || value === undefined ? undefined : Num
 
 async function load() {
   const params = new URLSearchParams({ ...filters, limit: '20' });
+  if (restaurant) params.set('restaurantId', restaurant.id);
   for (const day of ['expiresAfter', 'expiresBefore']) if (filters[day]) params.set(day, new Date(`${filters[day]}T00:00`).toISOString());
   if (cursor) params.set('cursor', cursor);
   try {
@@ -55,7 +59,7 @@ function row(p) {
     el('dl', { class: 'code-facts' },
       el('div', {}, el('dt', {}, 'Uses'), el('dd', {}, uses(p), meter)),
       el('div', {}, el('dt', {}, 'Expires'), el('dd', {}, dateTime(p.expiresAt))),
-      el('div', {}, el('dt', {}, 'Customer'), el('dd', { class: 'id' }, p.ownerId)),
+      el('div', {}, el('dt', {}, 'Customer'), el('dd', { class: 'code-owner' }, p.ownerName)),
       admin ? el('div', {}, el('dt', {}, 'Restaurant'), el('dd', { class: 'id' }, p.restaurantId ?? 'every restaurant')) : null),
     el('div', { class: 'order-actions' },
       el('button', { type: 'button', class: 'button', onclick: () => edit(p) }, 'Edit'),
@@ -95,6 +99,7 @@ bindForm($('create'), async (values, form) => {
     ...v, code: v.code?.toUpperCase(), discountPercentage: number(v.discountPercentage), maxRedemptions: number(v.maxRedemptions),
     expiresAt: fromLocalInput(v.expiresAt),
   };
+  if (restaurant) body.restaurantId = restaurant.id;
   const created = await api('/promo-codes', { method: 'POST', body });
   form.reset();
   $('create-expires').value = toLocalInput(inAMonth.toISOString());
@@ -110,7 +115,8 @@ function edit(p) {
   editing = p;
   const form = $('edit-form');
   $('edit-title').textContent = `Edit ${p.code}`;
-  form.elements.ownerId.value = p.ownerId;
+  form.elements.ownerEmail.value = '';
+  $('edit-owner-hint').textContent = `Now ${p.ownerName}. Leave empty to keep them.`;
   form.elements.discountPercentage.value = p.discountPercentage;
   form.elements.maxRedemptions.value = p.maxRedemptions ?? '';
   form.elements.expiresAt.value = toLocalInput(p.expiresAt);
@@ -120,6 +126,7 @@ function edit(p) {
 bindForm($('edit-form'), async (values) => {
   if (!editing) throw new ApiError(400, { detail: 'Nothing to save.' });
   const v = compact(values);
+  if (!v.ownerEmail) v.ownerId = editing.ownerId; // the same customer
   const saved = await api(`/promo-codes/${encodeURIComponent(editing.code)}`, {
     method: 'PUT',
     body: { ...v, discountPercentage: number(v.discountPercentage), maxRedemptions: number(v.maxRedemptions), expiresAt: fromLocalInput(v.expiresAt) },

@@ -29,6 +29,7 @@ const basket = {
   promo: null, // {code, percent} once validated
 };
 const dishes = new Map();
+let currency; // the restaurant's (ISO 4217), from its menu
 
 const save = () => sessionStorage.setItem(KEY, JSON.stringify({ orderId: basket.orderId, lines: [...basket.lines] }));
 
@@ -51,6 +52,7 @@ async function loadMenu() {
   }
   document.title = `${menu.restaurantName} — Tavolo`;
   $('restaurant-name').textContent = menu.restaurantName;
+  currency = menu.currency;
   dishes.clear();
   for (const d of menu.items) dishes.set(d.id, d);
   for (const id of [...basket.lines.keys()]) if (!dishes.get(id)?.available) basket.lines.delete(id);
@@ -61,7 +63,7 @@ async function loadMenu() {
       el('div', { class: 'dish-text' },
         el('span', { class: 'dish-name' }, d.name),
         d.description ? el('span', { class: 'muted dish-description' }, d.description) : null),
-      el('span', { class: 'price' }, money(d.price)),
+      el('span', { class: 'price' }, money(d.price, currency)),
       d.available
         ? el('button', { type: 'button', class: 'button', onclick: () => add(d.id) }, 'Add')
         : el('span', { class: 'pill closed' }, 'Unavailable')))))));
@@ -93,7 +95,7 @@ function lineRow(id, line) {
   note.addEventListener('input', () => { line.note = note.value; save(); });
   return el('li', { class: 'basket-line', dataset: { id } },
     el('span', { class: 'dish-name' }, dish.name),
-    el('span', { class: 'amount' }, money((Math.round(dish.price * 100) * line.quantity) / 100)),
+    el('span', { class: 'amount' }, money((Math.round(dish.price * 100) * line.quantity) / 100, currency)),
     el('div', { class: 'field qty' }, el('label', { for: qty.id }, 'Quantity'), qty),
     el('div', { class: 'field note' }, el('label', { for: note.id }, 'Note'), note),
     el('button', { type: 'button', class: 'button quiet', onclick: () => { basket.lines.delete(id); save(); renderBasket(); } }, 'Remove'));
@@ -108,11 +110,11 @@ function renderBasket() {
   // An estimate by the server's rule (cents, half away from zero); the placed order shows the server's own sums.
   const subtotal = [...basket.lines].reduce((sum, [id, l]) => sum + Math.round((dishes.get(id)?.price ?? 0) * 100) * l.quantity, 0);
   const discount = basket.promo ? Math.round((subtotal * basket.promo.percent) / 100) : 0;
-  $('subtotal').textContent = money(subtotal / 100);
+  $('subtotal').textContent = money(subtotal / 100, currency);
   $('discount-row').hidden = !basket.promo;
   $('discount-label').textContent = basket.promo ? `${basket.promo.code} (−${basket.promo.percent} %)` : 'Discount';
-  $('discount').textContent = `−${money(discount / 100)}`;
-  $('total').textContent = money((subtotal - discount) / 100);
+  $('discount').textContent = `−${money(discount / 100, currency)}`;
+  $('total').textContent = money((subtotal - discount) / 100, currency);
   $('place').querySelector('button').disabled = empty || !user;
 }
 

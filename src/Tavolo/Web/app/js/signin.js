@@ -4,6 +4,7 @@ import { url } from './base.js';
 import { currentUser, hasSession, homeFor, signIn } from './auth.js';
 import { startPage } from './shell.js';
 import { bindForm, compact } from './ui.js';
+import { loadWorkplaces } from './workplace.js';
 
 /**
  * Where to go back to after signing in: only a path of this origin — "/" followed by anything but "/" or "\\", with no
@@ -16,13 +17,13 @@ function sameOriginPath(target) {
   return resolved.origin === location.origin ? resolved.pathname + resolved.search + resolved.hash : null;
 }
 
-function next(user) {
-  return sameOriginPath(new URLSearchParams(location.search).get('next')) ?? homeFor(user);
+async function next(user) {
+  return sameOriginPath(new URLSearchParams(location.search).get('next')) ?? homeFor(user, await loadWorkplaces(user));
 }
 
 async function goOn() {
   const user = await currentUser();
-  if (user) location.assign(url(next(user)));
+  if (user) location.assign(url(await next(user)));
 }
 
 if (hasSession()) await goOn(); // already signed in on this tab
