@@ -23,7 +23,9 @@ public sealed class BuildTests
             Assert.Contains("dotnet publish ../src/Tavolo", output, StringComparison.Ordinal);
             Assert.Contains("-r linux-arm64", output, StringComparison.Ordinal);
             Assert.Contains("cp bootstrap /nowhere/bootstrap", output, StringComparison.Ordinal);
+            Assert.Contains("cp -RL /usr/share/zoneinfo /nowhere/zoneinfo", output, StringComparison.Ordinal); // restaurants' time zones
         }
+        Assert.Contains("export TZDIR=\"$LAMBDA_TASK_ROOT/zoneinfo\"", File.ReadAllText(Path.Combine(Startup.Repository.Root, "deploy", "bootstrap")), StringComparison.Ordinal);
         var (unknown, _) = await CommandLine.RunAsync(TimeSpan.FromSeconds(30), "make", "-n", "-C", "deploy", "build-NoSuchFunction", "ARTIFACTS_DIR=/nowhere");
         Assert.NotEqual(0, unknown); // the dry run does tell a missing target
     }
