@@ -13,8 +13,13 @@ public sealed class OrderViews(IUserStore users, IRestaurantStore restaurants)
     public const string DeletedCustomer = "Deleted customer";
     public const string ClosedRestaurant = "Closed restaurant";
 
-    public async Task<OrderView> ViewAsync(Order order, CancellationToken cancellationToken) =>
-        (await ViewsAsync([order], cancellationToken))[0];
+    /// <summary>One order (a read, a change): both names read at once, no collections (cache hits complete synchronously).</summary>
+    public async Task<OrderView> ViewAsync(Order order, CancellationToken cancellationToken)
+    {
+        var customer = users.FindAsync(order.UserId, cancellationToken);
+        var restaurant = restaurants.FindAsync(order.RestaurantId, cancellationToken);
+        return OrderView.From(order, (await customer)?.Name ?? DeletedCustomer, (await restaurant)?.Name ?? ClosedRestaurant);
+    }
 
     public async Task<IReadOnlyList<OrderView>> ViewsAsync(IReadOnlyList<Order> orders, CancellationToken cancellationToken)
     {
