@@ -141,7 +141,9 @@ public static class WaitlistStreams
                     return;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        // Once the stream's token has ended (client gone, access revoked, app stopping), whatever the call in flight threw
+        // — a cancellation, or an SDK's I/O error for a cancelled request — ends the response cleanly, never an abort.
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away or the application is stopping: the response simply ends.
         }

@@ -55,7 +55,7 @@ public sealed class OtlpExportTests
             bool Has(string path, params string[] texts) => received.Any(r => r.Path == path
                 && r.ContentType.StartsWith("application/x-protobuf", StringComparison.Ordinal)
                 && texts.All(t => Encoding.UTF8.GetString(r.Body).Contains(t, StringComparison.Ordinal)));
-            for (var i = 0; i < 150 && !(Has("/v1/traces", "GET /restaurants", "sqlite") && Has("/v1/metrics", "http.server.request.duration") && Has("/v1/logs")); i++)
+            for (var i = 0; i < 300 && !(Has("/v1/traces", "GET /restaurants", "sqlite") && Has("/v1/metrics", "http.server.request.duration") && Has("/v1/logs")); i++)
                 await Task.Delay(100);
 
             var paths = string.Join(", ", received.Select(r => r.Path).Distinct());
