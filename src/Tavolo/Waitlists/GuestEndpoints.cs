@@ -53,8 +53,8 @@ public static class GuestEndpoints
     }
 
     private static async Task<Results<Ok<GuestView>, ProblemHttpResult>> View(
-        string guestToken, IWaitlistStore store, CancellationToken cancellationToken) =>
-        await Waitees.GuestViewAsync(guestToken, store, cancellationToken) is { } view
+        string guestToken, IWaitlistStore store, IRestaurantStore restaurants, CancellationToken cancellationToken) =>
+        await Waitees.GuestViewAsync(guestToken, store, restaurants, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : Problems.NotFound("No such place in line.");
 
@@ -69,6 +69,6 @@ public static class GuestEndpoints
             changes.Publish(waitee.WaitlistId, WaitlistChange.WaiteeKind, waitee.Id);
         return left is null
             ? Problems.Conflict($"The party is already {waitee.Status}.")
-            : TypedResults.Ok(WaiteeView.From(left, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+            : TypedResults.Ok(WaiteeView.From(left, waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tavolo.Restaurants;
 
 namespace Tavolo.Waitlists;
 
@@ -7,12 +8,12 @@ namespace Tavolo.Waitlists;
 /// guests, the store is read once (the waitlist, its active parties, the recent waits), not a thousand times. A read
 /// belongs to a version of the change feed, so a stream woken by change N never gets a read from before it.
 /// </summary>
-public sealed class GuestLines(IWaitlistStore store, WaitlistChanges changes)
+public sealed class GuestLines(IWaitlistStore store, IRestaurantStore restaurants, WaitlistChanges changes)
 {
     /// <summary>Parties per status one shared read holds; a guest beyond it is read on its own.</summary>
     private const int Limit = 5_000;
 
-    private sealed record Line(Waitlist Waitlist, double MinutesPerParty, Dictionary<string, Waitee> ByToken);
+    private sealed record Line(Waitlist Waitlist, string RestaurantName, double MinutesPerParty, Dictionary<string, Waitee> ByToken);
 
     private readonly ConcurrentDictionary<string, (long Version, Lazy<Task<Line?>> Read)> _lines = new(StringComparer.Ordinal);
 
@@ -25,9 +26,8 @@ public sealed class GuestLines(IWaitlistStore store, WaitlistChanges changes)
             (_, current) => current.Version >= version ? current : (version, NewRead(waitlistId)));
         var line = await entry.Read.Value.WaitAsync(cancellationToken);
         if (line?.ByToken.GetValueOrDefault(guestToken) is not { } waitee)
-            return await Waitees.GuestViewAsync(guestToken, store, cancellationToken); // ended, or beyond the shared read
-        return new GuestView(line.Waitlist.Name, waitee.Name, waitee.PartySize, waitee.Status, waitee.Position,
-            WaitEstimator.EstimatedWaitMinutes(waitee, line.MinutesPerParty), waitee.JoinedAt);
+            return await Waitees.GuestViewAsync(guestToken, store, restaurants, cancellationToken); // ended, or beyond the shared read
+        return GuestView.From(waitee, line.Waitlist, line.RestaurantName, line.MinutesPerParty);
     }
 
     /// <summary>Forgets a waitlist nobody follows any more.</summary>
@@ -42,7 +42,8 @@ public sealed class GuestLines(IWaitlistStore store, WaitlistChanges changes)
 
     private async Task<Line?> ReadAsync(string waitlistId)
     {
-        if (await store.FindAsync(waitlistId, CancellationToken.None) is not { } waitlist)
+        if (await store.FindAsync(waitlistId, CancellationToken.None) is not { } waitlist
+            || await restaurants.FindAsync(waitlist.RestaurantId, CancellationToken.None) is not { } restaurant)
             return null;
         var byToken = new Dictionary<string, Waitee>(StringComparer.Ordinal);
         foreach (var status in WaiteeStatus.Active)
@@ -50,6 +51,6 @@ public sealed class GuestLines(IWaitlistStore store, WaitlistChanges changes)
             foreach (var waitee in await store.ListWaiteesAsync(waitlistId, status, null, Limit, CancellationToken.None))
                 byToken[waitee.GuestToken] = waitee;
         }
-        return new Line(waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, CancellationToken.None), byToken);
+        return new Line(waitlist, restaurant.Name, await Waitees.MinutesPerPartyAsync(waitlist, store, CancellationToken.None), byToken);
     }
 }

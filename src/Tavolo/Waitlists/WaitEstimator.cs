@@ -25,4 +25,10 @@ public static class WaitEstimator
         waitee.Position is not { } position ? null
         : waitee.Status == WaiteeStatus.Notified ? 0
         : (int)Math.Round(minutesPerParty * (position - 1), MidpointRounding.AwayFromZero);
+
+    /// <summary>Whole minutes from joining to ending; null while the party is in line.</summary>
+    public static int? WaitedMinutes(Waitee waitee) =>
+        waitee.EndedAt is { } ended && !WaiteeStatus.Active.Contains(waitee.Status)
+            ? (int)Math.Max(0, Math.Floor((ended - waitee.JoinedAt).TotalMinutes))
+            : null;
 }

@@ -30,6 +30,10 @@ public static class WaitlistEndpoints
         lists.MapDelete("/{id}/waitees/{waiteeId}", RemoveWaitee).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Take a party off the line (REMOVED).");
         lists.MapPost("/{id}/waitees/{waiteeId}/notify", Notify).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Tell the party its table is ready, now.");
         lists.MapPost("/{id}/waitees/{waiteeId}/seat", Seat).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Mark the party seated.");
+        lists.MapPost("/{id}/waitees/{waiteeId}/no-show", NoShow).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The party was told its table is ready and never came (NO_SHOW); only from NOTIFIED.");
+        lists.MapPost("/{id}/waitees/{waiteeId}/restore", Restore).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Undo a seat, removal or no-show within 10 minutes: back to its old status and place.");
         lists.MapGet("/{id}/notifications", ListNotifications).WithSummary("What was sent, with attempts and errors.");
         return app;
     }
@@ -172,7 +176,7 @@ public static class WaitlistEndpoints
         var limit = PageLimit.Parse(query.Limit);
         var rows = await store.ListWaiteesAsync(id, query.Status, after, limit + 1, cancellationToken);
         var perParty = await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken);
-        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, perParty), w => TimeIdCursor.Encode(w.JoinedAt, w.Id)));
+        return TypedResults.Ok(cursors.ToPage(scope, rows, limit, w => WaiteeView.From(w, waitlist, perParty), w => TimeIdCursor.Encode(w.JoinedAt, w.Id)));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> GetWaitee(
@@ -183,7 +187,7 @@ public static class WaitlistEndpoints
             return refused!;
         if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
             return Problems.NotFound("No such waitee.");
-        return TypedResults.Ok(WaiteeView.From(waitee, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+        return TypedResults.Ok(WaiteeView.From(waitee, waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 
     private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> UpdateWaitee(
@@ -204,12 +208,13 @@ public static class WaitlistEndpoints
             Phone = request.Phone ?? waitee.Phone,
             Notes = request.Notes ?? waitee.Notes,
             NotifyAt = request.NotifyAt?.ToUniversalTime() ?? (request.NotifyInMinutes is { } m ? now.AddMinutes(m) : waitee.NotifyAt),
+            QuotedWaitMinutes = request.QuotedWaitMinutes ?? WaiteeQuote.Of(waitee, waitlist),
         };
         if (!await store.UpdateWaiteeAsync(updated, cancellationToken))
             return Problems.Conflict($"The waitee is {waitee.Status} and can no longer be changed.");
         changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
         var fresh = await store.FindWaiteeAsync(id, waiteeId, cancellationToken);
-        return TypedResults.Ok(WaiteeView.From(fresh!, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+        return TypedResults.Ok(WaiteeView.From(fresh!, waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 
     private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> RemoveWaitee(
@@ -221,6 +226,30 @@ public static class WaitlistEndpoints
         string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
         CancellationToken cancellationToken) =>
         TransitionAsync(id, waiteeId, WaiteeStatus.Active, WaiteeStatus.Seated, caller, store, access, changes, clock, cancellationToken);
+
+    private static Task<Results<Ok<WaiteeView>, ProblemHttpResult>> NoShow(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        TransitionAsync(id, waiteeId, [WaiteeStatus.Notified], WaiteeStatus.NoShow, caller, store, access, changes, clock, cancellationToken);
+
+    /// <summary>Undo: a seat, removal or no-show of the last 10 minutes (at exactly 10 still allowed); LEFT is the guest's and stays.</summary>
+    private static async Task<Results<Ok<WaiteeView>, ProblemHttpResult>> Restore(
+        string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, WaitlistChanges changes, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var (waitlist, refused) = await FindAsync(id, RestaurantPermission.RunLine, caller, store, access, cancellationToken);
+        if (waitlist is null)
+            return refused!;
+        if (await store.FindWaiteeAsync(id, waiteeId, cancellationToken) is not { } waitee)
+            return Problems.NotFound("No such waitee.");
+        var restored = await store.RestoreAsync(waiteeId, clock.GetUtcNow().UtcDateTime - WaiteeStatus.RestoreWindow, cancellationToken);
+        if (restored is null)
+            return Problems.Conflict(WaiteeStatus.Restorable.Contains(waitee.Status)
+                ? $"The waitee became {waitee.Status} more than 10 minutes ago (or was just restored); it can no longer be undone."
+                : $"The waitee is {waitee.Status}; only SEATED, REMOVED or NO_SHOW can be undone.");
+        changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
+        return TypedResults.Ok(WaiteeView.From(restored, waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+    }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Notify(
         string id, string waiteeId, ClaimsPrincipal caller, IWaitlistStore store, RestaurantAccess access, NotificationProducer producer, WaitlistChanges changes,
@@ -269,7 +298,7 @@ public static class WaitlistEndpoints
         if (moved is null)
             return Problems.Conflict($"The waitee is {waitee.Status}; it cannot become {to}.");
         changes.Publish(id, WaitlistChange.WaiteeKind, waiteeId);
-        return TypedResults.Ok(WaiteeView.From(moved, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
+        return TypedResults.Ok(WaiteeView.From(moved, waitlist, await Waitees.MinutesPerPartyAsync(waitlist, store, cancellationToken)));
     }
 
     private static async Task<WaitlistView> ViewAsync(Waitlist waitlist, IWaitlistStore store, CancellationToken cancellationToken) =>

@@ -37,25 +37,39 @@ public sealed record WaitlistRequest(
 }
 
 public sealed record WaiteeView(
-    string Id, string WaitlistId, string Name, int PartySize,
+    string Id, string WaitlistId, string RestaurantId, string Name, int PartySize,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phone,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Notes,
-    string Status, int? Position, int? EstimatedWaitMinutes,
+    string Status, int? Position, int? EstimatedWaitMinutes, int QuotedWaitMinutes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? WaitedMinutes,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? NotifyAt,
     DateTime JoinedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? NotifiedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? SeatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? EndedAt,
     string GuestToken)
 {
-    public static WaiteeView From(Waitee w, double minutesPerParty) => new(
-        w.Id, w.WaitlistId, w.Name, w.PartySize, w.Email, w.Phone, w.Notes, w.Status, w.Position,
-        WaitEstimator.EstimatedWaitMinutes(w, minutesPerParty), w.NotifyAt, w.JoinedAt, w.NotifiedAt, w.SeatedAt, w.GuestToken);
+    /// <summary>The waitee as staff see it; <paramref name="waitlist"/> is its own (its restaurant, its configured pace for old quotes).</summary>
+    public static WaiteeView From(Waitee w, Waitlist waitlist, double minutesPerParty)
+    {
+        var ended = !WaiteeStatus.Active.Contains(w.Status);
+        return new(
+            w.Id, w.WaitlistId, waitlist.RestaurantId, w.Name, w.PartySize, w.Email, w.Phone, w.Notes, w.Status, w.Position,
+            WaitEstimator.EstimatedWaitMinutes(w, minutesPerParty), WaiteeQuote.Of(w, waitlist), WaitEstimator.WaitedMinutes(w), w.NotifyAt,
+            w.JoinedAt, w.NotifiedAt, w.SeatedAt, ended ? w.EndedAt : null, w.GuestToken);
+    }
 }
 
 /// <summary>What a guest sees through its link: no contact details, no notes.</summary>
 public sealed record GuestView(
-    string WaitlistName, string Name, int PartySize, string Status, int? Position, int? EstimatedWaitMinutes, DateTime JoinedAt);
+    string WaitlistName, string RestaurantName, string Name, int PartySize, string Status, int? Position, int? EstimatedWaitMinutes,
+    int QuotedWaitMinutes, DateTime JoinedAt)
+{
+    public static GuestView From(Waitee w, Waitlist waitlist, string restaurantName, double minutesPerParty) => new(
+        waitlist.Name, restaurantName, w.Name, w.PartySize, w.Status, w.Position, WaitEstimator.EstimatedWaitMinutes(w, minutesPerParty),
+        WaiteeQuote.Of(w, waitlist), w.JoinedAt);
+}
 
 /// <summary>What the self check-in page shows about a waitlist: nothing about the parties on it.</summary>
 public sealed record PublicWaitlistView(
@@ -65,7 +79,8 @@ public sealed record PublicWaitlistView(
 
 /// <summary>A party joining the line: added by staff, or (without notes) by the guest itself.</summary>
 public sealed record WaiteeRequest(
-    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes,
+    int? QuotedWaitMinutes = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -73,6 +88,7 @@ public sealed record WaiteeRequest(
         errors.Range("partySize", PartySize, 1, 50);
         WaiteeRules.Contact(errors, Email, Phone, required: true);
         errors.Text("notes", Notes, 0, 500, required: false);
+        errors.Range("quotedWaitMinutes", QuotedWaitMinutes, 0, WaiteeQuote.Max, required: false);
         WaiteeRules.NotifyTime(errors, NotifyAt, NotifyInMinutes);
     }
 
@@ -120,7 +136,8 @@ public sealed record JoinRequest : IValidatable
 
 /// <summary>Staff edit of a waitee: any of the fields; absent ones stay.</summary>
 public sealed record WaiteeUpdateRequest(
-    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes) : IValidatable
+    string? Name, int? PartySize, string? Email, string? Phone, string? Notes, DateTime? NotifyAt, int? NotifyInMinutes,
+    int? QuotedWaitMinutes = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -128,6 +145,7 @@ public sealed record WaiteeUpdateRequest(
         errors.Range("partySize", PartySize, 1, 50, required: false);
         WaiteeRules.Contact(errors, Email, Phone, required: false);
         errors.Text("notes", Notes, 0, 500, required: false);
+        errors.Range("quotedWaitMinutes", QuotedWaitMinutes, 0, WaiteeQuote.Max, required: false);
         WaiteeRules.NotifyTime(errors, NotifyAt, NotifyInMinutes);
     }
 }

@@ -172,19 +172,19 @@ public static class WaitlistStreams
             foreach (var waitee in active.OrderBy(w => w.Position))
             {
                 seen.Add(waitee.Id);
-                await SendIfChangedAsync(_waitees, waitee.Id, "waitee", WaiteeView.From(waitee, perParty), cancellationToken);
+                await SendIfChangedAsync(_waitees, waitee.Id, "waitee", WaiteeView.From(waitee, waitlist, perParty), cancellationToken);
             }
             foreach (var gone in _waitees.Keys.Where(k => !seen.Contains(k)).ToList())
             {
                 _waitees.Remove(gone);
                 if (await store.FindWaiteeAsync(waitlistId, gone, cancellationToken) is { } ended)
-                    await SendAsync("waitee", JsonSerializer.SerializeToUtf8Bytes(WaiteeView.From(ended, perParty), WaitlistsJson.Default.WaiteeView), cancellationToken);
+                    await SendAsync("waitee", JsonSerializer.SerializeToUtf8Bytes(WaiteeView.From(ended, waitlist, perParty), WaitlistsJson.Default.WaiteeView), cancellationToken);
             }
             // A party added and ended between two reads still reaches the host (its id came with the change).
             foreach (var change in batch.Where(c => c.Kind == WaitlistChange.WaiteeKind && c.Id is not null && !seen.Contains(c.Id)).DistinctBy(c => c.Id))
             {
                 if (!_waitees.ContainsKey(change.Id!) && await store.FindWaiteeAsync(waitlistId, change.Id!, cancellationToken) is { Position: null } ended)
-                    await SendAsync("waitee", JsonSerializer.SerializeToUtf8Bytes(WaiteeView.From(ended, perParty), WaitlistsJson.Default.WaiteeView), cancellationToken);
+                    await SendAsync("waitee", JsonSerializer.SerializeToUtf8Bytes(WaiteeView.From(ended, waitlist, perParty), WaitlistsJson.Default.WaiteeView), cancellationToken);
             }
 
             await SendNotificationsAsync(batch, resync, cancellationToken);

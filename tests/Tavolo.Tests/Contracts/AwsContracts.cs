@@ -107,7 +107,7 @@ public sealed class DynamoClaimRepairTests(DynamoFixture dynamo) : IClassFixture
         var list = new Tavolo.Waitlists.Waitlist(Guid.NewGuid().ToString("N"), "owner", "L", null, 10, true, null, "secret", t0, t0);
         await waitlists.CreateAsync(list, default);
         var waitee = (await waitlists.AddWaiteeAsync(new Tavolo.Waitlists.Waitee(Guid.NewGuid().ToString("N"), list.Id, "P", 2, null, "+14155550123", null,
-            "WAITING", t0, t0, null, null, null, Guid.NewGuid().ToString("N"), 0), false, default))!;
+            "WAITING", t0, t0, null, null, null, Guid.NewGuid().ToString("N"), 0), false, _ => 0, default))!;
         // What a producer leaves when it dies right after its claim: the waitee marked CLAIMED with its plan, no notification.
         await dynamo.Client.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
         {

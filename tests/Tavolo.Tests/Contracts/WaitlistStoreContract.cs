@@ -20,6 +20,9 @@ public abstract class WaitlistStoreContract<TStore> where TStore : IWaitlistStor
 
     private static readonly Func<Waitee, Waitlist, IReadOnlyList<(string, string)>> Outbox = (w, _) => [(Channels.Outbox, w.Phone ?? "-")];
 
+    /// <summary>The default quote the API passes: 10 minutes per party ahead.</summary>
+    private static readonly Func<int, int> Quote = position => (position - 1) * 10;
+
     private async Task<Waitlist> NewWaitlistAsync(string? owner = null, bool open = true)
     {
         var waitlist = new Waitlist(Guid.CreateVersion7().ToString("N"), owner ?? "owner-" + Guid.NewGuid().ToString("N"), "Trattoria", null, 10, open,
@@ -28,9 +31,10 @@ public abstract class WaitlistStoreContract<TStore> where TStore : IWaitlistStor
         return waitlist;
     }
 
-    private async Task<Waitee> JoinAsync(Waitlist list, int minute, DateTime? notifyAt = null, bool requireOpen = false) =>
+    private async Task<Waitee> JoinAsync(Waitlist list, int minute, DateTime? notifyAt = null, bool requireOpen = false, int? quote = null) =>
         (await Waitlists.AddWaiteeAsync(new Waitee(Guid.CreateVersion7().ToString("N"), list.Id, "P" + minute, 2, null, "+14155550123", null,
-            WaiteeStatus.Waiting, notifyAt, T0.AddMinutes(minute), null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen, default))!;
+            WaiteeStatus.Waiting, notifyAt, T0.AddMinutes(minute), null, null, null, Guid.NewGuid().ToString("N"), 0, QuotedWaitMinutes: quote),
+            requireOpen, Quote, default))!;
 
     [Fact]
     public async Task Waitlists_are_kept_by_restaurant_listed_updated_and_deleted_with_everything_on_them()
@@ -98,14 +102,88 @@ public abstract class WaitlistStoreContract<TStore> where TStore : IWaitlistStor
     {
         var closed = await NewWaitlistAsync(open: false);
         Assert.Null(await Waitlists.AddWaiteeAsync(new Waitee("x" + Guid.NewGuid().ToString("N"), closed.Id, "G", 2, null, null, null, WaiteeStatus.Waiting,
-            null, T0, null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen: true, default));
+            null, T0, null, null, null, Guid.NewGuid().ToString("N"), 0), requireOpen: true, Quote, default));
         var staffAdded = await JoinAsync(closed, 1); // staff may still add
         Assert.True(await Waitlists.UpdateWaiteeAsync(staffAdded with { Name = "Renamed", PartySize = 4 }, default));
         var renamed = (await Waitlists.FindWaiteeAsync(closed.Id, staffAdded.Id, default))!;
         Assert.Equal(("Renamed", 4), (renamed.Name, renamed.PartySize));
         await Waitlists.TransitionAsync(staffAdded.Id, WaiteeStatus.Active, WaiteeStatus.Removed, T0.AddMinutes(2), default);
         Assert.False(await Waitlists.UpdateWaiteeAsync(staffAdded with { Name = "Too late" }, default));
-        Assert.Null(await Waitlists.AddWaiteeAsync(staffAdded with { Id = "y" + Guid.NewGuid().ToString("N"), WaitlistId = "gone" }, false, default));
+        Assert.Null(await Waitlists.AddWaiteeAsync(staffAdded with { Id = "y" + Guid.NewGuid().ToString("N"), WaitlistId = "gone" }, false, Quote, default));
+    }
+
+    [Fact]
+    public async Task A_waitee_keeps_its_quote_the_default_one_or_the_hosts_and_an_edit_changes_it()
+    {
+        var list = await NewWaitlistAsync();
+        var first = await JoinAsync(list, 0);
+        var second = await JoinAsync(list, 1);
+        var quoted = await JoinAsync(list, 2, quote: 45);
+        Assert.Equal([0, 10, 45], new[] { first, second, quoted }.Select(w => w.QuotedWaitMinutes));
+        Assert.Equal(10, (await Waitlists.FindWaiteeAsync(list.Id, second.Id, default))!.QuotedWaitMinutes);
+
+        Assert.True(await Waitlists.UpdateWaiteeAsync(second with { QuotedWaitMinutes = 25 }, default));
+        Assert.Equal(25, (await Waitlists.FindWaiteeAsync(list.Id, second.Id, default))!.QuotedWaitMinutes);
+        Assert.True(await Waitlists.UpdateWaiteeAsync(second with { Name = "Renamed", QuotedWaitMinutes = null }, default)); // null: kept
+        Assert.Equal(("Renamed", 25), ((await Waitlists.ListWaiteesAsync(list.Id, null, null, 10, default))[1] is var w ? (w.Name, w.QuotedWaitMinutes) : default));
+    }
+
+    [Fact]
+    public async Task A_no_show_or_a_seat_is_undone_back_to_the_old_status_and_place_while_the_window_lasts()
+    {
+        var list = await NewWaitlistAsync();
+        var waitees = new List<Waitee>();
+        for (var i = 0; i < 3; i++)
+            waitees.Add(await JoinAsync(list, i));
+        var told = await Waitlists.TransitionAsync(waitees[0].Id, [WaiteeStatus.Waiting], WaiteeStatus.Notified, T0.AddMinutes(10), default);
+        var noShow = await Waitlists.TransitionAsync(told!.Id, [WaiteeStatus.Notified], WaiteeStatus.NoShow, T0.AddMinutes(20), default);
+        Assert.Equal((WaiteeStatus.NoShow, (DateTime?)T0.AddMinutes(20), (int?)null), (noShow!.Status, noShow.EndedAt, noShow.Position));
+        var seated = await Waitlists.TransitionAsync(waitees[1].Id, WaiteeStatus.Active, WaiteeStatus.Seated, T0.AddMinutes(21), default);
+        Assert.Equal((T0.AddMinutes(21), T0.AddMinutes(21)), (seated!.SeatedAt, seated.EndedAt));
+        Assert.Single(await Waitlists.RecentWaitsAsync(list.Id, 20, default));
+
+        // Ended before the window's start: no undo.
+        Assert.Null(await Waitlists.RestoreAsync(noShow.Id, T0.AddMinutes(20).AddSeconds(1), default));
+        var back = await Waitlists.RestoreAsync(noShow.Id, T0.AddMinutes(20), default);
+        Assert.Equal((WaiteeStatus.Notified, (int?)1, (DateTime?)null), (back!.Status, back.Position, back.EndedAt));
+        Assert.Equal(T0.AddMinutes(10), back.NotifiedAt);
+        Assert.Null(await Waitlists.RestoreAsync(noShow.Id, T0, default)); // in line again: nothing to undo
+
+        var unseated = await Waitlists.RestoreAsync(seated.Id, T0.AddMinutes(11), default);
+        Assert.Equal((WaiteeStatus.Waiting, (int?)2, (DateTime?)null, (DateTime?)null), (unseated!.Status, unseated.Position, unseated.SeatedAt, unseated.EndedAt));
+        Assert.Empty(await Waitlists.RecentWaitsAsync(list.Id, 20, default)); // an undone seat teaches the estimate nothing
+        Assert.Equal([1, 2, 3], (await Waitlists.ListWaiteesAsync(list.Id, null, null, 10, default)).Select(w => w.Position));
+
+        // Seated again: one sample, as if the first seat never happened.
+        Assert.NotNull(await Waitlists.TransitionAsync(seated.Id, WaiteeStatus.Active, WaiteeStatus.Seated, T0.AddMinutes(31), default));
+        Assert.Equal(new WaitSample(30, 2), Assert.Single(await Waitlists.RecentWaitsAsync(list.Id, 20, default)));
+    }
+
+    [Fact]
+    public async Task Left_and_waiting_parties_are_not_restored_and_of_racing_restores_one_wins()
+    {
+        var list = await NewWaitlistAsync();
+        var left = await JoinAsync(list, 0);
+        var removed = await JoinAsync(list, 1);
+        Assert.Null(await Waitlists.RestoreAsync(removed.Id, T0, default)); // WAITING
+        await Waitlists.TransitionAsync(left.Id, WaiteeStatus.Active, WaiteeStatus.Left, T0.AddMinutes(5), default);
+        Assert.Null(await Waitlists.RestoreAsync(left.Id, T0, default));
+        Assert.Null(await Waitlists.RestoreAsync("no-such-waitee", T0, default));
+
+        await Waitlists.TransitionAsync(removed.Id, WaiteeStatus.Active, WaiteeStatus.Removed, T0.AddMinutes(5), default);
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Waitlists.RestoreAsync(removed.Id, T0, default)));
+        Assert.Equal(WaiteeStatus.Waiting, Assert.Single(results, r => r is not null)!.Status);
+    }
+
+    [Fact]
+    public async Task A_restored_waiting_party_gets_its_due_time_back()
+    {
+        var list = await NewWaitlistAsync();
+        var waitee = await JoinAsync(list, 0, notifyAt: T0.AddMinutes(40));
+        await Waitlists.TransitionAsync(waitee.Id, WaiteeStatus.Active, WaiteeStatus.Removed, T0.AddMinutes(1), default);
+        Assert.DoesNotContain(await Notifications.ClaimDueAsync(T0.AddMinutes(45), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
+        Assert.NotNull(await Waitlists.RestoreAsync(waitee.Id, T0, default));
+        Assert.Contains(await Notifications.ClaimDueAsync(T0.AddMinutes(45), 100, Outbox, default), n => n.WaiteeId == waitee.Id);
     }
 
     [Fact]

@@ -55,6 +55,10 @@ public sealed class RouteRoleMatrixTests(TavoloApp app) : IClassFixture<TavoloAp
         "DELETE /waitlists/{id}/waitees/{waiteeId} | 401 404 404 200 200 200 403 404 200",
         "POST /waitlists/{id}/waitees/{waiteeId}/notify | 401 404 404 202 202 202 403 404 202",
         "POST /waitlists/{id}/waitees/{waiteeId}/seat | 401 404 404 200 200 200 403 404 200",
+        // The world's waitee is WAITING (the seat above runs in a world of its own): no-show needs NOTIFIED and restore
+        // an end of the last 10 minutes, so the callers allowed to run the line get the state's 409, the others 404/403.
+        "POST /waitlists/{id}/waitees/{waiteeId}/no-show | 401 404 404 409 409 409 403 404 409",
+        "POST /waitlists/{id}/waitees/{waiteeId}/restore | 401 404 404 409 409 409 403 404 409",
         "GET /waitlists/{id}/notifications | 401 404 404 200 200 200 403 404 200",
         "GET /guest/{guestToken} | 200 200 200 200 200 200 200 200 200",
         "DELETE /guest/{guestToken} | 200 200 200 200 200 200 200 200 200",

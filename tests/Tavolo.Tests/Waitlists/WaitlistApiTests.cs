@@ -276,7 +276,9 @@ public sealed class WaitlistApiTests(TavoloApp app) : IClassFixture<TavoloApp>
         Assert.Equal("Trattoria", (string)view["waitlistName"]!);
         Assert.Equal(2, (int)view["position"]!);
         Assert.Equal(10, (int)view["estimatedWaitMinutes"]!);
-        Assert.Equal(["waitlistName", "name", "partySize", "status", "position", "estimatedWaitMinutes", "joinedAt"], view.Select(p => p.Key));
+        Assert.Equal(
+            ["waitlistName", "restaurantName", "name", "partySize", "status", "position", "estimatedWaitMinutes", "quotedWaitMinutes", "joinedAt"],
+            view.Select(p => p.Key));
 
         var left = await (await guest.DeleteAsync($"/guest/{token}")).ReadJsonAsync(HttpStatusCode.OK);
         Assert.Equal("LEFT", (string)left["status"]!);

@@ -85,11 +85,12 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
         return counts;
     }
 
-    public async Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken)
+    public async Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, Func<int, int> defaultQuote, CancellationToken cancellationToken)
     {
         if (await GetAsync(WaitlistKey(waitee.WaitlistId), cancellationToken) is not { } list || (requireOpen && list["isOpen"].BOOL != true))
             return null;
-        var added = waitee with { PositionAtJoin = await CountActiveAsync(waitee.WaitlistId, null, cancellationToken) + 1 };
+        var position = await CountActiveAsync(waitee.WaitlistId, null, cancellationToken) + 1;
+        var added = waitee with { PositionAtJoin = position, QuotedWaitMinutes = waitee.QuotedWaitMinutes ?? defaultQuote(position) };
         var item = ToItem(added);
         SetDue(item, added.Id, added.NotifyAt);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Name, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken);
@@ -140,7 +141,10 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
         if (await GetAsync(WaiteeKey(waitee.Id), cancellationToken) is not { } current || current.Str("waitlistId") != waitee.WaitlistId)
             return false;
         var currentStatus = current.Str("status");
-        var item = ToItem(FromWaiteeItem(current) with
+        if (!Active.Contains(currentStatus))
+            return false; // ended: nothing to change
+        var stored = FromWaiteeItem(current);
+        var item = ToItem(stored with
         {
             Name = waitee.Name,
             PartySize = waitee.PartySize,
@@ -148,8 +152,9 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
             Phone = waitee.Phone,
             Notes = waitee.Notes,
             NotifyAt = waitee.NotifyAt,
+            QuotedWaitMinutes = waitee.QuotedWaitMinutes ?? stored.QuotedWaitMinutes,
         });
-        foreach (var kept in NotificationState)
+        foreach (var kept in NotificationState.Concat(RestoreState))
         {
             if (current.TryGetValue(kept, out var value)) item[kept] = value;
         }
@@ -169,7 +174,7 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
                 ExpressionAttributeNames = new() { ["#s"] = "status" },
                 ExpressionAttributeValues = new() { [":status"] = S(currentStatus) },
             }, cancellationToken);
-            return Active.Contains(currentStatus);
+            return true;
         }
         catch (ConditionalCheckFailedException)
         {
@@ -183,7 +188,12 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
         var set = new List<string> { "#s = :to" };
         if (to == WaiteeStatus.Notified) set.Add("notifiedAt = :now");
         if (to == WaiteeStatus.Seated) set.Add("seatedAt = :now");
-        if (to is WaiteeStatus.Seated or WaiteeStatus.Removed or WaiteeStatus.Left) set.Add("endedAt = :now");
+        if (WaiteeStatus.Ends(to))
+        {
+            // What a restore needs; operands read the item as it was before this update.
+            set.AddRange(["endedAt = :now", "endedFrom = #s", "endedDueAt = if_not_exists(dueAt, :noDue)"]);
+            values[":noDue"] = S("");
+        }
         for (var i = 0; i < from.Length; i++) values[":from" + i] = S(from[i]);
         Dictionary<string, AttributeValue> updated;
         try
@@ -219,6 +229,56 @@ public sealed partial class DynamoWaitlistStore(IAmazonDynamoDB dynamo, DynamoTa
             }, cancellationToken);
         }
         return await WithPositionAsync(waitee, cancellationToken);
+    }
+
+    public async Task<Waitee?> RestoreAsync(string waiteeId, DateTime endedSince, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(WaiteeKey(waiteeId), cancellationToken) is not { } current)
+            return null;
+        var status = current.Str("status");
+        if (!WaiteeStatus.Restorable.Contains(status) || current.TimeOrNull("endedAt") is not { } endedAt || endedAt < endedSince)
+            return null;
+        var stored = FromWaiteeItem(current);
+        var back = current.StrOrNull("endedFrom") ?? (stored.NotifiedAt is null ? WaiteeStatus.Waiting : WaiteeStatus.Notified);
+        var due = back == WaiteeStatus.Waiting && current.StrOrNull("endedDueAt") is { Length: > 0 } dueText ? ParseTime(dueText) : (DateTime?)null;
+        var values = new Dictionary<string, AttributeValue> { [":back"] = S(back), [":status"] = S(status), [":endedAt"] = current["endedAt"] };
+        var set = "SET #s = :back";
+        if (due is { } d)
+        {
+            set += ", dueAt = :due, gsi2pk = :duePartition, gsi2sk = :dueKey";
+            values[":due"] = T(d);
+            values[":duePartition"] = S("DUE");
+            values[":dueKey"] = S(Time(d) + "#" + waiteeId);
+        }
+        Dictionary<string, AttributeValue> updated;
+        try
+        {
+            // Conditional on the very end being undone: of two racing restores, or a restore and a seat, one wins.
+            updated = (await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Name,
+                Key = WaiteeKey(waiteeId),
+                UpdateExpression = set + " REMOVE seatedAt, endedAt, endedFrom, endedDueAt",
+                ConditionExpression = "#s = :status AND endedAt = :endedAt",
+                ExpressionAttributeNames = new() { ["#s"] = "status" },
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, cancellationToken)).Attributes;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+        if (status == WaiteeStatus.Seated && stored.SeatedAt is { } seatedAt)
+        {
+            // The undone seat leaves the wait history the estimate learns from.
+            await dynamo.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = Name,
+                Key = new() { ["pk"] = S("WAITLIST#" + stored.WaitlistId), ["sk"] = S("SEAT#" + Time(seatedAt) + "#" + waiteeId) },
+            }, cancellationToken);
+        }
+        return await WithPositionAsync(FromWaiteeItem(updated), cancellationToken);
     }
 
     public async Task<bool> MakeDueAsync(string waiteeId, DateTime now, CancellationToken cancellationToken)

@@ -18,6 +18,13 @@ internal static class WaitlistItems
     /// </summary>
     internal static readonly string[] NotificationState = ["dueAt", "gsi2pk", "gsi2sk", "queued", "claimedAt", "claimPlan"];
 
+    /// <summary>
+    /// What undoing an end needs, written by the transition that ended the waitee: the status it had
+    /// (<c>endedFrom</c>) and its due time then (<c>endedDueAt</c>, "" for none). Items ended before these were kept
+    /// have neither: their status is told by <c>notifiedAt</c>.
+    /// </summary>
+    internal static readonly string[] RestoreState = ["endedFrom", "endedDueAt"];
+
     internal static string LineKey(DateTime joinedAt, string id) => Time(joinedAt) + "#" + id;
 
     internal static void SetDue(Dictionary<string, AttributeValue> item, string waiteeId, DateTime? dueAt)
@@ -62,13 +69,14 @@ internal static class WaitlistItems
         item.Set("notifiedAt", w.NotifiedAt);
         item.Set("seatedAt", w.SeatedAt);
         item.Set("endedAt", w.EndedAt);
+        item.Set("quotedWaitMinutes", w.QuotedWaitMinutes);
         return item;
     }
 
     internal static Waitee FromWaiteeItem(Dictionary<string, AttributeValue> i) => new(
         i.Str("id"), i.Str("waitlistId"), i.Str("name"), i.Number("partySize"), i.StrOrNull("email"), i.StrOrNull("phone"), i.StrOrNull("notes"),
         i.Str("status"), i.TimeOrNull("notifyAt"), i.Time("joinedAt"), i.TimeOrNull("notifiedAt"), i.TimeOrNull("seatedAt"), i.TimeOrNull("endedAt"),
-        i.Str("guestToken"), i.Number("positionAtJoin"));
+        i.Str("guestToken"), i.Number("positionAtJoin"), QuotedWaitMinutes: i.NumberOrNull("quotedWaitMinutes"));
 
     internal static Dictionary<string, AttributeValue> NotificationKey(string id) => new() { ["pk"] = S("NOTIFICATION#" + id), ["sk"] = S("NOTIFICATION") };
 

@@ -271,5 +271,13 @@ public static class SqliteMigrations
             -- An order is in its restaurant's currency at the time it was placed; every restaurant before this step was USD.
             ALTER TABLE orders ADD COLUMN currency TEXT NOT NULL DEFAULT 'USD';
             """),
+        (7, """
+            -- The host's quoted wait per party (0–480; NULL: a party added before this step, read as its estimate at join
+            -- from the waitlist's configured pace), and what undoing an end (restore) needs: the status the party had
+            -- and its due time then (NULL on rows ended before this step: the status is told by notified_at).
+            ALTER TABLE waitees ADD COLUMN quoted_wait_minutes INTEGER;
+            ALTER TABLE waitees ADD COLUMN ended_from TEXT;
+            ALTER TABLE waitees ADD COLUMN ended_due_at TEXT;
+            """),
     ];
 }

@@ -15,7 +15,7 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
     // A waitee with its live position: 1-based among WAITING and NOTIFIED by (join time, id); NULL once ended.
     private const string WaiteeSelect = """
         SELECT w.id, w.waitlist_id, w.name, w.party_size, w.email, w.phone, w.notes, w.status, w.notify_at, w.joined_at,
-               w.notified_at, w.seated_at, w.ended_at, w.guest_token, w.position_at_join,
+               w.notified_at, w.seated_at, w.ended_at, w.guest_token, w.position_at_join, w.quoted_wait_minutes,
                CASE WHEN w.status IN ('WAITING', 'NOTIFIED') THEN (
                    SELECT COUNT(*) FROM waitees a
                    WHERE a.waitlist_id = w.waitlist_id AND a.status IN ('WAITING', 'NOTIFIED')
@@ -81,7 +81,7 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
-    public Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, CancellationToken cancellationToken) =>
+    public Task<Waitee?> AddWaiteeAsync(Waitee waitee, bool requireOpen, Func<int, int> defaultQuote, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, cancellationToken) =>
         {
             var open = await connection.ScalarAsync("SELECT is_open FROM waitlists WHERE id = $id;", cancellationToken, ("$id", waitee.WaitlistId));
@@ -90,12 +90,13 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
             var ahead = Convert.ToInt32(await connection.ScalarAsync(
                 "SELECT COUNT(*) FROM waitees WHERE waitlist_id = $id AND status IN ('WAITING', 'NOTIFIED');", cancellationToken,
                 ("$id", waitee.WaitlistId)), System.Globalization.CultureInfo.InvariantCulture);
-            var added = waitee with { PositionAtJoin = ahead + 1 };
+            var added = waitee with { PositionAtJoin = ahead + 1, QuotedWaitMinutes = waitee.QuotedWaitMinutes ?? defaultQuote(ahead + 1) };
             await connection.ExecuteAsync(
                 """
-                INSERT INTO waitees (id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, due_at, joined_at, guest_token, position_at_join)
-                VALUES ($id, $list, $name, $size, $email, $phone, $notes, $status, $notifyAt, $notifyAt, $joined, $token, $position);
-                """, cancellationToken,
+                INSERT INTO waitees (id, waitlist_id, name, party_size, email, phone, notes, status, notify_at, due_at, joined_at, guest_token, position_at_join,
+                    quoted_wait_minutes)
+                VALUES ($id, $list, $name, $size, $email, $phone, $notes, $status, $notifyAt, $notifyAt, $joined, $token, $position, $quote);
+                """, cancellationToken, ("$quote", added.QuotedWaitMinutes),
                 ("$id", added.Id), ("$list", added.WaitlistId), ("$name", added.Name), ("$size", added.PartySize), ("$email", added.Email),
                 ("$phone", added.Phone), ("$notes", added.Notes), ("$status", added.Status), ("$notifyAt", Sql.Time(added.NotifyAt)),
                 ("$joined", Sql.Time(added.JoinedAt)), ("$token", added.GuestToken), ("$position", added.PositionAtJoin));
@@ -130,11 +131,11 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
             return await connection.ExecuteAsync(
                 """
                 UPDATE waitees SET name = $name, party_size = $size, email = $email, phone = $phone, notes = $notes,
-                    notify_at = $notifyAt, due_at = CASE WHEN status = 'WAITING' AND notify_at IS NOT $notifyAt THEN $notifyAt ELSE due_at END
+                    quoted_wait_minutes = COALESCE($quote, quoted_wait_minutes), notify_at = $notifyAt, due_at = CASE WHEN status = 'WAITING' AND notify_at IS NOT $notifyAt THEN $notifyAt ELSE due_at END
                 WHERE id = $id AND waitlist_id = $list AND status IN ('WAITING', 'NOTIFIED');
                 """, cancellationToken,
                 ("$id", waitee.Id), ("$list", waitee.WaitlistId), ("$name", waitee.Name), ("$size", waitee.PartySize), ("$email", waitee.Email),
-                ("$phone", waitee.Phone), ("$notes", waitee.Notes), ("$notifyAt", Sql.Time(waitee.NotifyAt))) == 1;
+                ("$phone", waitee.Phone), ("$notes", waitee.Notes), ("$quote", waitee.QuotedWaitMinutes), ("$notifyAt", Sql.Time(waitee.NotifyAt))) == 1;
         }, cancellationToken);
 
     public Task<Waitee?> TransitionAsync(string waiteeId, string[] from, string to, DateTime now, CancellationToken cancellationToken) =>
@@ -145,10 +146,31 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
                 UPDATE waitees SET status = $to, due_at = NULL,
                     notified_at = CASE WHEN $to = 'NOTIFIED' THEN $now ELSE notified_at END,
                     seated_at = CASE WHEN $to = 'SEATED' THEN $now ELSE seated_at END,
-                    ended_at = CASE WHEN $to IN ('SEATED', 'REMOVED', 'LEFT') THEN $now ELSE ended_at END
+                    ended_at = CASE WHEN $ends THEN $now ELSE ended_at END,
+                    ended_from = CASE WHEN $ends THEN status ELSE ended_from END,
+                    ended_due_at = CASE WHEN $ends THEN due_at ELSE ended_due_at END
                 WHERE id = $id AND status IN ({string.Join(", ", from.Select((_, i) => "$from" + i))});
                 """, cancellationToken,
-                [("$to", to), ("$now", Sql.Time(now)), ("$id", waiteeId), .. from.Select((s, i) => ("$from" + i, (object?)s))]);
+                [("$to", to), ("$ends", WaiteeStatus.Ends(to)), ("$now", Sql.Time(now)), ("$id", waiteeId), .. from.Select((s, i) => ("$from" + i, (object?)s))]);
+            return changed == 1
+                ? (await connection.QueryAsync($"{WaiteeSelect} WHERE w.id = $id;", ReadWaitee, cancellationToken, ("$id", waiteeId)))[0]
+                : null;
+        }, cancellationToken);
+
+    public Task<Waitee?> RestoreAsync(string waiteeId, DateTime endedSince, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, cancellationToken) =>
+        {
+            // Rows ended before migration step 7 have no ended_from: NOTIFIED if they had been told, else WAITING.
+            // (SET expressions read the row as it was, so every CASE sees the old status and due time.)
+            var changed = await connection.ExecuteAsync(
+                """
+                UPDATE waitees SET
+                    status = COALESCE(ended_from, CASE WHEN notified_at IS NULL THEN 'WAITING' ELSE 'NOTIFIED' END),
+                    due_at = CASE WHEN COALESCE(ended_from, CASE WHEN notified_at IS NULL THEN 'WAITING' ELSE 'NOTIFIED' END) = 'WAITING'
+                                  THEN ended_due_at END,
+                    seated_at = NULL, ended_at = NULL, ended_from = NULL, ended_due_at = NULL
+                WHERE id = $id AND status IN ('SEATED', 'REMOVED', 'NO_SHOW') AND ended_at >= $since;
+                """, cancellationToken, ("$id", waiteeId), ("$since", Sql.Time(endedSince)));
             return changed == 1
                 ? (await connection.QueryAsync($"{WaiteeSelect} WHERE w.id = $id;", ReadWaitee, cancellationToken, ("$id", waiteeId)))[0]
                 : null;
@@ -199,5 +221,5 @@ public sealed partial class SqliteWaitlistStore(SqliteDatabase database) : IWait
     private static Waitee ReadWaitee(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetStringOrNull(6),
         r.GetString(7), r.GetTimeOrNull(8), r.GetTime(9), r.GetTimeOrNull(10), r.GetTimeOrNull(11), r.GetTimeOrNull(12), r.GetString(13),
-        r.GetInt32(14), r.IsDBNull(15) ? null : r.GetInt32(15));
+        r.GetInt32(14), r.IsDBNull(16) ? null : r.GetInt32(16), r.IsDBNull(15) ? null : r.GetInt32(15));
 }
