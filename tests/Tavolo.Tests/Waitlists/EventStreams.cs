@@ -32,6 +32,29 @@ public sealed class EventStream : IAsyncDisposable
         return new EventStream(response, await response.Content.ReadAsStreamAsync());
     }
 
+    /// <summary>
+    /// The stream ends within the contract's 2 s of (fake) time once access is gone: one second, and — if the server's
+    /// one-second sweep was still finishing its previous pass (a store round trip on a loaded machine) when the clock
+    /// moved, so that its next wait began after the move — a second one. Never more than 2 s of the clock; events sent
+    /// before the check ran are fine. Each read may take <paramref name="bound"/> of real time.
+    /// </summary>
+    public async Task AssertEndsAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TimeSpan bound)
+    {
+        var ended = DrainAsync(bound);
+        for (var second = 0; second < 2 && !ended.IsCompleted; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(ended, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+        await ended;
+    }
+
+    private async Task DrainAsync(TimeSpan bound)
+    {
+        while (await NextAsync(bound) is { } more)
+            Assert.True(more.Comment is not null || more.Name is "waitee" or "waitlist" or "notification" or "order", $"unexpected {more.Name}");
+    }
+
     /// <summary>The next event or comment; null when the server ended the stream. Fails after <paramref name="timeout"/>.</summary>
     public async Task<StreamEvent?> NextAsync(TimeSpan? timeout = null)
     {
