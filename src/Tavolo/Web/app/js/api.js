@@ -42,7 +42,8 @@ export async function api(path, { method = 'GET', body, auth = true, etag } = {}
     const text = await response.text();
     let data = null;
     if (text) {
-      try { data = JSON.parse(text); } catch { data = { title: text }; }
+      // Not JSON (a proxy's HTML 502, a gateway timeout): never shown raw.
+      try { data = JSON.parse(text); } catch { data = { title: 'Tavolo could not be reached — try again' }; }
     }
     if (!response.ok) throw new ApiError(response.status, data);
     if (etag !== undefined) return { data, etag: response.headers.get('etag') };

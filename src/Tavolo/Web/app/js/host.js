@@ -18,6 +18,11 @@ const state = {
   notifications: new Map(), // id -> notification
   stream: null,
   etag: undefined,
+  failures: new Map(), // id -> {label, message}: an action that failed, shown on its row until retried
+  undo: null,
+  undoTimer: 0,
+  pendingFocus: null,
+  connection: 'connecting',
 };
 
 const user = await startPage({ page: '/host' });
@@ -34,7 +39,7 @@ function renderLists() {
     el('button', {
       type: 'button', class: 'pick', 'aria-current': state.current?.id === w.id ? 'true' : null,
       onclick: () => select(w.id),
-    }, el('span', { class: 'pick-name' }, w.name),
+    }, el('span', { class: 'pick-name', title: w.name }, w.name),
     el('span', { class: `pill ${w.isOpen ? 'open' : 'closed'}` }, w.isOpen ? `${w.waitingCount} waiting` : 'Closed')))));
 }
 
@@ -52,6 +57,7 @@ async function select(id) {
   state.stream?.close();
   state.waitees.clear();
   state.notifications.clear();
+  state.failures.clear();
   state.etag = undefined;
   const waitlist = await api(`/waitlists/${encodeURIComponent(id)}`);
   history.replaceState(null, '', url(`/host?w=${encodeURIComponent(id)}`));
@@ -62,6 +68,12 @@ async function select(id) {
   $('checkin-link').href = checkIn;
   $('checkin-url').textContent = checkIn;
   $('qr').src = url(`/w/${encodeURIComponent(id)}/qr.svg`);
+  $('add-box').open = waitlist.waitingCount === 0 || state.addBoxTouched === 'open';
+  startStream(id);
+}
+
+function startStream(id) {
+  state.stream?.close();
   state.stream = live({
     path: `/waitlists/${encodeURIComponent(id)}/stream`,
     auth: true,
@@ -71,9 +83,33 @@ async function select(id) {
       else if (name === 'notification') upsertNotification(data);
     },
     poll: () => pollLine(id),
-    onState: (s) => { $('live-state').textContent = s === 'live' ? '● Live' : s === 'polling' ? 'Updating every few seconds' : 'Connecting…'; $('live-state').dataset.state = s; },
+    onState: (s) => { state.connection = s; showConnection(); },
   });
 }
+
+// ---------- the connection: said at once when it drops, recovered by itself ----------
+
+function showConnection() {
+  const s = state.connection;
+  if (s === 'down' || !navigator.onLine) state.wasDown = true;
+  else if (s === 'live') state.wasDown = false;
+  const offline = !navigator.onLine || state.wasDown;
+  $('offline').hidden = !offline;
+  $('line').classList.toggle('stale', offline);
+  $('stale').hidden = !offline;
+  $('live-state').textContent = offline ? 'Offline' : s === 'live' ? '● Live' : s === 'polling' ? 'Updating every few seconds' : 'Connecting…';
+  $('live-state').dataset.state = offline ? 'down' : s;
+}
+
+window.addEventListener('offline', showConnection);
+window.addEventListener('online', () => {
+  showConnection();
+  if (!state.current) return;
+  const id = state.current.id;
+  state.etag = undefined;
+  pollLine(id).catch(() => {}); // the truth again (what changed while away), then the stream
+  startStream(id);
+});
 
 function showWaitlist(waitlist) {
   state.current = waitlist;
@@ -86,7 +122,7 @@ function showWaitlist(waitlist) {
   $('line-count').textContent = `${waitlist.waitingCount} ${waitlist.waitingCount === 1 ? 'party' : 'parties'} in line`;
   $('toggle').textContent = waitlist.isOpen ? 'Close waitlist' : 'Open waitlist';
   $('add').querySelector('button[type="submit"]').disabled = !waitlist.isOpen;
-  $('add').classList.toggle('closed', !waitlist.isOpen);
+  $('add-box').classList.toggle('closed', !waitlist.isOpen);
 }
 
 /** The fallback when the stream is refused or down: the line and its notifications, 304 when unchanged. */
@@ -102,6 +138,7 @@ async function pollLine(id) {
     for (const n of await allPages(`/waitlists/${encodeURIComponent(id)}/notifications`)) state.notifications.set(n.id, n);
     renderParties();
   }
+  if (state.wasDown && navigator.onLine) { state.wasDown = false; showConnection(); } // reached the API again
 }
 
 function upsertWaitee(waitee, { quiet = false } = {}) {
@@ -113,7 +150,7 @@ function upsertWaitee(waitee, { quiet = false } = {}) {
     if (known && known.status !== 'NOTIFIED' && waitee.status === 'NOTIFIED' && !quiet) notice(`${waitee.name} has been told their table is ready.`);
   } else if (known) {
     state.waitees.delete(waitee.id);
-    if (!quiet) notice(`${waitee.name}: ${waitee.status === 'SEATED' ? 'seated' : waitee.status === 'LEFT' ? 'left the line' : 'removed'}.`);
+    if (!quiet) notice(`${waitee.name}: ${{ SEATED: 'seated', LEFT: 'left the line', NO_SHOW: 'no-show' }[waitee.status] ?? 'removed'}.`);
   }
   if (!quiet) renderParties();
 }
@@ -144,73 +181,162 @@ function notificationText(n) {
   return { text: `${channel} failed: ${n.lastError ?? 'not delivered'}`, tone: 'failed' };
 }
 
+// Focus survives every render: the focused control is remembered as (party, action) and found again afterwards;
+// a control that went away or became disabled hands focus to the same party's next control.
+const ACTIONS = ['notify', 'seat', 'no-show', 'remove'];
+
+function focusedControl() {
+  const active = document.activeElement;
+  const row = active?.closest?.('li.party');
+  if (!row || !active.dataset.action) return null;
+  return { id: row.dataset.id, action: active.dataset.action };
+}
+
+function restoreFocus(wanted) {
+  if (!wanted) return;
+  const row = document.querySelector(`li.party[data-id="${CSS.escape(wanted.id)}"]`);
+  if (!row) return;
+  const usable = (action) => { const b = row.querySelector(`[data-action="${action}"]`); return b && !b.disabled ? b : null; };
+  const from = Math.max(0, ACTIONS.indexOf(wanted.action));
+  const target = usable(wanted.action) ?? ACTIONS.slice(from + 1).map(usable).find(Boolean) ?? ACTIONS.map(usable).find(Boolean);
+  if (target && document.activeElement !== target) target.focus();
+}
+
 function renderParties() {
+  const wanted = focusedControl() ?? state.pendingFocus;
+  state.pendingFocus = null;
   const list = $('parties');
   const parties = [...state.waitees.values()].sort((a, b) => (a.position ?? 1e9) - (b.position ?? 1e9));
   $('empty').hidden = parties.length > 0;
   const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
+  let previous = null;
   for (const waitee of parties) {
     const row = rows.get(waitee.id) ?? el('li', { class: 'party', dataset: { id: waitee.id } });
     rows.delete(waitee.id);
     fillRow(row, waitee);
-    list.append(row); // moves it into queue order
+    const expected = previous ? previous.nextSibling : list.firstChild;
+    if (expected !== row) { if (previous) previous.after(row); else list.prepend(row); } // moves only what moved
+    previous = row;
   }
   for (const stale of rows.values()) stale.remove();
+  restoreFocus(wanted);
+}
+
+function button(waitee, action, text, className, options = {}) {
+  return el('button', {
+    type: 'button', class: `button ${className}`, dataset: { action },
+    'aria-label': `${text} ${waitee.name}`, disabled: options.disabled, onclick: () => act(waitee, action),
+  }, text);
 }
 
 function fillRow(row, waitee) {
   const sent = notificationsOf(waitee.id);
   const queued = sent.some((n) => n.status === 'QUEUED');
   const ready = waitee.status === 'NOTIFIED';
+  const waited = minutesSince(waitee.joinedAt);
+  const quoted = waitee.quotedWaitMinutes ?? waitee.estimatedWaitMinutes;
+  const overdue = quoted !== null && quoted !== undefined && waited > quoted;
+  const failed = state.failures.get(waitee.id);
   row.dataset.status = waitee.status;
+  row.classList.toggle('overdue', overdue);
   const contact = [waitee.phone, waitee.email].filter(Boolean).join(' · ');
-  row.replaceChildren(
+  const focused = row.contains(document.activeElement) ? document.activeElement.dataset.action : null;
+  const content = [
     el('div', { class: 'pos', 'aria-label': `Place ${waitee.position}` }, String(waitee.position ?? '–')),
     el('div', { class: 'who' },
-      el('strong', { class: 'name' }, waitee.name),
-      el('span', { class: 'meta' }, `Party of ${waitee.partySize}${contact ? ` · ${contact}` : ''}`)),
+      el('strong', { class: 'name', title: waitee.name }, waitee.name),
+      el('span', { class: 'meta', title: contact || null }, `Party of ${waitee.partySize}${contact ? ` · ${contact}` : ''}`),
+      waitee.notes ? el('span', { class: 'notes', title: waitee.notes }, `Note: ${waitee.notes}`) : null),
     el('div', { class: 'times' },
-      el('span', {}, minutesSince(waitee.joinedAt) < 1 ? 'Just joined' : `Waiting ${minutes(minutesSince(waitee.joinedAt))}`),
-      ready ? el('span', { class: 'ready' }, 'Table ready')
-        : el('span', {}, waitee.position === 1 ? 'Next' : `Est. ${minutes(waitee.estimatedWaitMinutes)}`)),
+      el('span', {}, waited < 1 ? 'Just joined' : `Waited ${minutes(waited)}`),
+      el('span', { class: overdue ? 'late' : null }, `Quoted ${quoted === 0 ? '0 min' : minutes(quoted)}${overdue ? ' · overdue' : ''}`),
+      ready ? el('span', { class: 'ready' }, 'Table ready') : null),
     el('div', { class: 'sent' }, sent.length
       ? sent.map((n) => { const t = notificationText(n); return el('span', { class: `tone-${t.tone}` }, t.text); })
-      : waitee.notifyAt && !ready ? el('span', { class: 'muted' }, `Notify at ${clock(waitee.notifyAt)}`) : ''),
+      : waitee.notifyAt && !ready ? el('span', { class: 'muted' }, `Notify at ${clock(waitee.notifyAt)}`) : '',
+    failed ? el('span', { class: 'row-error', role: 'alert' }, `${failed.label} failed: ${failed.message} Press ${failed.label} to try again.`) : null),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'button primary', disabled: ready || queued, onclick: () => act(waitee, 'notify') }, 'Notify'),
-      el('button', { type: 'button', class: 'button', onclick: () => act(waitee, 'seat') }, 'Seat'),
-      el('button', { type: 'button', class: 'button quiet', onclick: () => confirmRemove(waitee) }, 'Remove')),
-  );
+      button(waitee, 'notify', 'Notify', 'primary', { disabled: ready || queued }),
+      button(waitee, 'seat', 'Seat', ''),
+      ready ? button(waitee, 'no-show', 'No-show', 'quiet') : null,
+      button(waitee, 'remove', 'Remove', 'quiet')),
+  ];
+  row.replaceChildren(...content);
+  if (focused) restoreFocus({ id: waitee.id, action: focused });
 }
+
+const LABEL = { notify: 'Notify', seat: 'Seat', remove: 'Remove', 'no-show': 'No-show', restore: 'Undo' };
+const DONE = { seat: 'seated', remove: 'removed', 'no-show': 'marked as a no-show' };
 
 async function act(waitee, action) {
   const base = `/waitlists/${encodeURIComponent(waitee.waitlistId)}/waitees/${encodeURIComponent(waitee.id)}`;
   try {
+    let result;
+    if (action === 'notify') result = await api(`${base}/notify`, { method: 'POST' });
+    else if (action === 'remove') result = await api(base, { method: 'DELETE' });
+    else result = await api(`${base}/${action}`, { method: 'POST' });
+    state.failures.delete(waitee.id);
     if (action === 'notify') {
-      await api(`${base}/notify`, { method: 'POST' });
       notice(`Telling ${waitee.name} their table is ready…`);
-    } else if (action === 'seat') {
-      upsertWaitee(await api(`${base}/seat`, { method: 'POST' }));
-    } else if (action === 'remove') {
-      upsertWaitee(await api(base, { method: 'DELETE' }));
+      if (result?.id) upsertWaitee(result, { quiet: true });
+      renderParties();
+    } else {
+      upsertWaitee(result, { quiet: true });
+      renderParties();
+      offerUndo(result ?? waitee, action);
     }
   } catch (error) {
-    notice(error.message);
+    state.failures.set(waitee.id, { label: LABEL[action], message: error.message });
+    renderParties();
   }
 }
 
-function confirmRemove(waitee) {
-  const dialog = $('confirm-remove');
-  $('confirm-remove-text').textContent = `${waitee.name} (party of ${waitee.partySize}) leaves the line. They will not be notified.`;
-  dialog.returnValue = '';
-  dialog.onclose = () => { if (dialog.returnValue === 'remove') act(waitee, 'remove'); };
-  dialog.showModal();
+// ---------- undo: one message at a time, 10 seconds ----------
+
+function offerUndo(waitee, action) {
+  const bar = $('undo-bar');
+  const hadFocus = bar.contains(document.activeElement) || !document.activeElement || document.activeElement === document.body;
+  $('undo-text').textContent = `${waitee.name} ${DONE[action]}.`;
+  $('undo').setAttribute('aria-label', `Undo: ${waitee.name} ${DONE[action]}`);
+  state.undo = { waitee, action };
+  bar.hidden = false;
+  if (hadFocus || !$('parties').contains(document.activeElement)) $('undo').focus();
+  clearTimeout(state.undoTimer);
+  state.undoTimer = setTimeout(hideUndo, 10_000);
 }
+
+function hideUndo() {
+  const bar = $('undo-bar');
+  const hadFocus = bar.contains(document.activeElement);
+  bar.hidden = true;
+  state.undo = null;
+  if (hadFocus) ($('parties').querySelector('button:not([disabled])') ?? $('parties-title')).focus();
+}
+
+$('undo').addEventListener('click', async () => {
+  const undo = state.undo;
+  if (!undo) return;
+  clearTimeout(state.undoTimer);
+  const { waitee, action } = undo;
+  try {
+    const restored = await api(`/waitlists/${encodeURIComponent(waitee.waitlistId)}/waitees/${encodeURIComponent(waitee.id)}/restore`, { method: 'POST' });
+    state.pendingFocus = { id: restored.id, action };
+    $('undo-bar').hidden = true;
+    state.undo = null;
+    upsertWaitee(restored, { quiet: true });
+    renderParties();
+    notice(`${restored.name} is back in line.`);
+  } catch (error) {
+    $('undo-text').textContent = `Undo failed: ${error.message}`;
+    state.undoTimer = setTimeout(hideUndo, 10_000);
+  }
+});
 
 bindForm($('add'), async (values, form) => {
   const body = compact(values);
   if (body.partySize) body.partySize = Number(body.partySize);
   if (body.notifyInMinutes !== undefined) body.notifyInMinutes = Number(body.notifyInMinutes);
+  if (body.quotedWaitMinutes !== undefined) body.quotedWaitMinutes = Number(body.quotedWaitMinutes);
   if (body.phone) body.phone = body.phone.replace(/[\s().-]/g, '');
   const added = await api(`/waitlists/${encodeURIComponent(state.current.id)}/waitees`, { method: 'POST', body });
   upsertWaitee(added, { quiet: true });
@@ -218,6 +344,11 @@ bindForm($('add'), async (values, form) => {
   form.reset();
   $('add-name').focus();
 });
+
+$('add-box').querySelector('summary').addEventListener('click', () => setTimeout(() => {
+  state.addBoxTouched = $('add-box').open ? 'open' : 'closed';
+  if ($('add-box').open) $('add-name').focus();
+}));
 
 $('toggle').addEventListener('click', async () => {
   const w = state.current;

@@ -45,7 +45,7 @@ const sleep = (ms, signal) => new Promise((resolve) => {
 /**
  * Keeps a page live.
  * @param {{path: string, auth?: boolean, onEvent: (name: string, data: any) => void,
- *          onEnd?: () => boolean, poll?: () => Promise<void>, onState?: (state: 'live'|'connecting'|'polling') => void}} options
+ *          onEnd?: () => boolean, poll?: () => Promise<void>, onState?: (state: 'live'|'connecting'|'polling'|'down') => void}} options
  *   onEnd runs when the server ends the stream; returning false stops (the guest's wait is over), else it reconnects.
  * @returns {{close: () => void}}
  */
@@ -91,6 +91,7 @@ export function live({ path, auth = false, onEvent, onEnd = () => true, poll, on
       } catch {
         if (signal.aborted) return;
         failures++;
+        onState('down'); // the network failed (not a refusal): say so at once
       }
       // Dropped: reconnect soon; after repeated failures, poll in between.
       if (failures > 2) await pollFor(15_000);
