@@ -49,6 +49,7 @@ public sealed class PathPrefixStoryTests(LivePrefixedApp app) : IClassFixture<Li
         await host.Page.GetByRole(AriaRole.Button, new() { Name = "Create waitlist" }).ClickAsync();
         await Expect(host.Page.GetByRole(AriaRole.Heading, new() { Name = "Stage door" })).ToBeVisibleAsync();
         await Expect(host.Page.GetByText("● Live")).ToBeVisibleAsync();
+        await host.Page.Locator("summary", new() { HasText = "Check-in link" }).ClickAsync(); // behind its control, not above the line
         var checkIn = await host.Page.GetByRole(AriaRole.Link, new() { Name = "Check-in link" }).GetAttributeAsync("href");
         Assert.StartsWith(app.PublicUrl + "/w/", checkIn, StringComparison.Ordinal);
         var qr = host.Page.GetByRole(AriaRole.Img, new() { Name = "Check-in QR code" });
